@@ -1,0 +1,27 @@
+package io.gtm.search;
+
+import io.gtm.common.Addresses;
+import io.gtm.common.ErrorCode;
+import io.gtm.common.Ping;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+
+/** The search-workers service. Its handlers land with their issue; until then they fail NOT_IMPLEMENTED. */
+public final class SearchWorkersVerticle extends VerticleBase {
+  public static final String SERVICE = "search-workers";
+
+  @Override
+  public Future<?> start() {
+    return Future.all(
+        consume(Addresses.search("google_search")),
+        consume(Addresses.search("news_search")),
+        consume(Addresses.search("jobs_search")),
+        Ping.register(vertx, SERVICE));
+  }
+
+  private Future<Void> consume(String address) {
+    return vertx.eventBus().<JsonObject>consumer(address,
+        msg -> msg.fail(ErrorCode.NOT_IMPLEMENTED.code(), address + " is not implemented yet")).completion();
+  }
+}
