@@ -151,7 +151,8 @@ public final class EngineMain {
     EngineConfig cfg = args.port() != null ? config.with("SIMULATOR_PORT", args.port()) : config;
     Vertx vertx = Vertx.vertx();
     try {
-      vertx.deployVerticle(new SimulatorVerticle(), new DeploymentOptions().setConfig(cfg.toJson()))
+      vertx.deployVerticle(new SimulatorVerticle(),
+              new DeploymentOptions().setConfig(new io.vertx.core.json.JsonObject().put("port", cfg.getInt("SIMULATOR_PORT"))))
           .await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       System.err.println("error: simulator failed to start: " + e.getMessage());
