@@ -23,10 +23,16 @@ public final class GatewayVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(Metrics.registry()));
+    // each part of the API mounts its own routes; see research/, documents/, reports/
+    Future<Void> parts = Future.all(
+        new io.gtm.gateway.research.ResearchRoutes(vertx, cfg).mount(router),
+        new io.gtm.gateway.documents.DocumentRoutes(vertx, cfg).mount(router),
+        new io.gtm.gateway.reports.ReportRoutes(vertx, cfg).mount(router)).mapEmpty();
     router.route().last().handler(ctx -> ctx.response().setStatusCode(404)
         .putHeader("Content-Type", "application/json")
         .end(ApiException.errorBody(ErrorCode.NOT_FOUND, "no route " + ctx.request().path(), null).encode()));
     return Future.all(
+        parts,
         vertx.createHttpServer().requestHandler(router).listen(cfg.getInt("HTTP_PORT")).onSuccess(s -> server = s),
         Ping.register(vertx, SERVICE));
   }
