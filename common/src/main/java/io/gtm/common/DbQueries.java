@@ -12,6 +12,8 @@ public final class DbQueries {
   public static final String RESEARCH_RUN = "research_run";
   /** params {run_id, offset, limit} -> company_results rows in insertion order. */
   public static final String COMPANY_RESULTS = "company_results";
+  /** params {run_id, domain} -> the company_results row of one domain of a run. */
+  public static final String COMPANY_RESULT = "company_result";
   /** params {run_id} -> [{count}] results stored for the run. */
   public static final String COMPANY_RESULTS_COUNT = "company_results_count";
   /** params {run_id, domains: [..]} -> [{domain}] of those domains already stored (for resume). */

@@ -1,14 +1,34 @@
 package io.gtm.gateway.reports;
 
+import io.gtm.common.Addresses;
+import io.gtm.common.ApiException;
+import io.gtm.common.DbQueries;
+import io.gtm.common.ErrorCode;
 import io.gtm.common.config.EngineConfig;
+import io.gtm.common.metrics.MetricNames;
+import io.gtm.common.metrics.Metrics;
+import io.micrometer.core.instrument.Tags;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** The reports routes of the API (ARCHITECTURE.md section 5). */
+/** {@code POST /api/reports}, {@code GET /api/reports/{id}}, {@code DELETE /api/reports/{id}}. */
 public final class ReportRoutes {
+  static final AtomicInteger ACTIVE = new AtomicInteger();
+
   private final Vertx vertx;
   private final EngineConfig config;
+  private final Map<String, ReportJob> running = new ConcurrentHashMap<>();
 
   public ReportRoutes(Vertx vertx, EngineConfig config) {
     this.vertx = vertx;
@@ -17,6 +37,125 @@ public final class ReportRoutes {
 
   /** Adds this part's routes to the gateway's router. */
   public Future<Void> mount(Router router) {
+    Metrics.registry().gauge(MetricNames.JOBS_ACTIVE, Tags.of(MetricNames.TAG_KIND, "report"), ACTIVE);
+    router.post("/api/reports").handler(this::create);
+    router.get("/api/reports/:id").handler(this::get);
+    router.delete("/api/reports/:id").handler(this::cancel);
     return Future.succeededFuture();
+  }
+
+  private void create(RoutingContext ctx) {
+    ReportRequest request;
+    try {
+      request = ReportRequest.parse(body(ctx));
+    } catch (ApiException e) {
+      fail(ctx, e);
+      return;
+    }
+    String id = "rpt_" + UUID.randomUUID().toString().replace("-", "");
+    ReportJob job = new ReportJob(vertx, id, request, config.getInt("REPORT_SECTION_CONCURRENCY"),
+        config.getInt("PROVIDER_TIMEOUT_MS") * (long) (config.getInt("PROVIDER_MAX_RETRIES") + 2));
+    job.create(owner(ctx))
+        .onSuccess(v -> {
+          running.put(id, job);
+          job.run().onComplete(ar -> running.remove(id));
+          ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
+              .end(new JsonObject().put("report_id", id).encode());
+        })
+        .onFailure(err -> fail(ctx, err));
+  }
+
+  private void get(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    load(id, owner(ctx))
+        .onSuccess(report -> ctx.response().putHeader("Content-Type", "application/json").end(report.encode()))
+        .onFailure(err -> fail(ctx, err));
+  }
+
+  private void cancel(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    load(id, owner(ctx))
+        .compose(report -> {
+          ReportJob job = running.remove(id);
+          if (job != null) {
+            job.cancel();
+          }
+          String status = report.getString("status");
+          if (!"running".equals(status)) {
+            return Future.succeededFuture(report);
+          }
+          JsonObject row = new JsonObject().put("id", id).put("status", "cancelled");
+          return vertx.eventBus().request(Addresses.DB_WRITE,
+                  new io.gtm.common.model.DbWrite("reports", java.util.List.of(row)).toJson())
+              .map(v -> report.put("status", "cancelled"));
+        })
+        .onSuccess(report -> ctx.response().putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("report_id", id).put("status", report.getString("status")).encode()))
+        .onFailure(err -> fail(ctx, err));
+  }
+
+  /** The stored report in the API's shape; 404 for an unknown id or another key's report. */
+  Future<JsonObject> load(String id, String owner) {
+    Future<JsonArray> report = query(DbQueries.REPORT, new JsonObject().put("id", id));
+    Future<JsonArray> sections = query(DbQueries.REPORT_SECTIONS, new JsonObject().put("report_id", id));
+    return Future.all(report, sections).compose(v -> {
+      JsonArray rows = report.result();
+      if (rows.isEmpty() || !Objects.equals(rows.getJsonObject(0).getString("owner_key"), owner)) {
+        return Future.failedFuture(new ApiException(ErrorCode.NOT_FOUND, "no report " + id));
+      }
+      JsonObject row = rows.getJsonObject(0);
+      JsonObject core = row.getJsonObject("core", new JsonObject());
+      JsonObject coreOut = new JsonObject();
+      ReportJob.CORE.forEach(step -> coreOut.put(step, core.getJsonObject(step)));
+      Map<String, JsonObject> byName = new java.util.HashMap<>();
+      sections.result().forEach(o -> byName.put(((JsonObject) o).getString("name"), (JsonObject) o));
+      JsonArray out = new JsonArray();
+      for (String name : ReportJob.SECTIONS) {
+        JsonObject s = byName.getOrDefault(name, new JsonObject().put("status", "pending"));
+        out.add(new JsonObject().put("name", name).put("status", s.getString("status", "pending"))
+            .put("body", s.getValue("body")).put("error", s.getString("error"))
+            .put("attempts", s.getInteger("attempts", 0)));
+      }
+      return Future.succeededFuture(new JsonObject().put("report_id", id).put("domain", row.getString("domain"))
+          .put("research_goal", row.getString("research_goal")).put("research_id", row.getString("research_id"))
+          .put("status", row.getString("status")).put("core", coreOut).put("sections", out)
+          .put("created_at", row.getValue("created_at")).put("finished_at", row.getValue("finished_at")));
+    });
+  }
+
+  private Future<JsonArray> query(String name, JsonObject params) {
+    return vertx.eventBus().<JsonObject>request(Addresses.DB_QUERY,
+            new JsonObject().put("query", name).put("params", params))
+        .map(m -> m.body().getJsonArray("rows", new JsonArray()));
+  }
+
+  private static JsonObject body(RoutingContext ctx) {
+    try {
+      JsonObject body = ctx.body() == null ? null : ctx.body().asJsonObject();
+      if (body == null) {
+        throw new ApiException(ErrorCode.BAD_REQUEST, "a JSON object body is required", "body");
+      }
+      return body;
+    } catch (DecodeException | ClassCastException e) {
+      throw new ApiException(ErrorCode.BAD_REQUEST, "body is not valid JSON", "body");
+    }
+  }
+
+  private static String owner(RoutingContext ctx) {
+    String owner = ctx.get("gtm.owner");
+    return owner == null ? "open" : owner;
+  }
+
+  private static void fail(RoutingContext ctx, Throwable err) {
+    ApiException api;
+    if (err instanceof ApiException a) {
+      api = a;
+    } else if (err instanceof ReplyException re) {
+      api = new ApiException(ErrorCode.UNAVAILABLE, "storage unavailable: " + re.getMessage());
+    } else {
+      api = new ApiException(ErrorCode.INTERNAL, "internal error");
+    }
+    ctx.response().setStatusCode(api.code().code()).putHeader("Content-Type", "application/json")
+        .end(api.toJson().encode());
   }
 }
