@@ -92,7 +92,7 @@ public final class DbWriterVerticle extends VerticleBase {
                 "PostgreSQL at " + target + " cannot be used: " + err.getMessage(), err));
           }
           String detail = "PostgreSQL unreachable at " + target + " (" + err.getMessage() + "); serving from memory, nothing is persisted";
-          log.warn("{} ", detail);
+          log.warn(detail);
           MemoryStore memory = MemoryStore.shared();
           memory.setDetail(detail);
           return Future.succeededFuture(memory);

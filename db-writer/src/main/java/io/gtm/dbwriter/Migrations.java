@@ -42,7 +42,9 @@ final class Migrations {
   }
 
   private static Future<List<Integer>> locked(SqlConnection conn, List<Migration> migrations) {
-    return conn.query("SELECT pg_advisory_lock(" + LOCK_KEY + ")").execute()
+    // "already exists, skipping" notices would otherwise be logged as warnings at every start
+    return conn.query("SET client_min_messages TO warning").execute()
+        .compose(v -> conn.query("SELECT pg_advisory_lock(" + LOCK_KEY + ")").execute())
         .compose(v -> conn.query("CREATE TABLE IF NOT EXISTS schema_version (version int PRIMARY KEY, "
             + "name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())").execute())
         .compose(v -> conn.query("SELECT version FROM schema_version").execute())
