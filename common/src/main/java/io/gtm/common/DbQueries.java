@@ -22,6 +22,8 @@ public final class DbQueries {
    */
   public static final String COMPANY_RESULTS = "company_results";
   /** params {run_id} -> [{count}] results stored for the run. */
+  /** params {run_id, domain} -> the company_results row of one domain of a run (for reports). */
+  public static final String COMPANY_RESULT = "company_result";
   public static final String COMPANY_RESULTS_COUNT = "company_results_count";
   /** params {run_id, domains: [..]} -> [{domain}] of those domains already stored (for resume). */
   public static final String COMPANY_RESULTS_DOMAINS = "company_results_domains";
@@ -51,6 +53,7 @@ public final class DbQueries {
 
   /** Every name above. */
   public static final List<String> ALL = List.of(
+      COMPANY_RESULT,
       RESEARCH_RUN, COMPANY_RESULTS, COMPANY_RESULTS_COUNT, COMPANY_RESULTS_DOMAINS, JOB_EVENTS,
       RESEARCH_RUNS_BY_STATUS, DOCUMENT, DOCUMENT_CONTENT, DOCUMENTS_BY_STATUS, CHAPTERS,
       SUMMARY_CACHE, REPORT, REPORT_SECTIONS, BENCH_ROWS_COUNT);

@@ -118,6 +118,14 @@ final class MemoryStore implements DbStore {
             Comparator.comparing(r -> (Long) r.get("seq")), null).stream()
             .skip(offset).limit(limit).collect(JsonArray::new, JsonArray::add, JsonArray::addAll);
       }
+      case DbQueries.COMPANY_RESULT: {
+        String runId = p.string("run_id");
+        String domain = p.string("domain");
+        JsonArray out = new JsonArray();
+        select("company_results", r -> runId.equals(r.get("run_id")) && domain.equals(r.get("domain")), null, null)
+            .forEach(out::add);
+        return out;
+      }
       case DbQueries.COMPANY_RESULTS_COUNT: {
         String runId = p.string("run_id");
         return count("company_results", r -> runId.equals(r.get("run_id")));

@@ -120,6 +120,11 @@ final class PgStore implements DbStore {
             + " WHERE run_id = $1 AND seq > $2 ORDER BY seq OFFSET $3 LIMIT $4";
         args = Tuple.of(p.string("run_id"), p.longValue("after_seq", 0, 0), p.offset(), p.limit());
       }
+      case DbQueries.COMPANY_RESULT -> {
+        sql = "SELECT run_id, domain, confidence_score, result, seq, created_at FROM company_results"
+            + " WHERE run_id = $1 AND domain = $2";
+        args = Tuple.of(p.string("run_id"), p.string("domain"));
+      }
       case DbQueries.COMPANY_RESULTS_COUNT -> {
         sql = "SELECT count(*) AS count FROM company_results WHERE run_id = $1";
         args = Tuple.of(p.string("run_id"));

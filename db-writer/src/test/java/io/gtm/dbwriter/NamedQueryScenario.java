@@ -68,6 +68,10 @@ final class NamedQueryScenario {
         .getJsonObject(0).getString("domain")).isEqualTo("a.com");
     assertThat(Db.query(vertx, DbQueries.COMPANY_RESULTS_COUNT, new JsonObject().put("run_id", run))
         .getJsonObject(0).getLong("count")).isEqualTo(2);
+    JsonArray one = Db.query(vertx, DbQueries.COMPANY_RESULT, new JsonObject().put("run_id", run).put("domain", "a.com"));
+    assertThat(one).hasSize(1);
+    assertThat(one.getJsonObject(0).getString("domain")).isEqualTo("a.com");
+    assertThat(Db.query(vertx, DbQueries.COMPANY_RESULT, new JsonObject().put("run_id", run).put("domain", "z.com"))).isEmpty();
     assertThat(Db.query(vertx, DbQueries.COMPANY_RESULTS_DOMAINS,
         new JsonObject().put("run_id", run).put("domains", new JsonArray().add("a.com").add("z.com"))))
         .containsExactly(new JsonObject().put("domain", "a.com"));
