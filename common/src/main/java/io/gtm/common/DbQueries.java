@@ -21,11 +21,9 @@ public final class DbQueries {
    * {@code after_seq} only rows whose seq is greater (keyset paging).
    */
   public static final String COMPANY_RESULTS = "company_results";
-  /** params {run_id, domain} -> the company_results row of one domain of a run. */
-  public static final String COMPANY_RESULT = "company_result";
-  /** params {run_id} -> [{count}] results stored for the run. */
   /** params {run_id, domain} -> the company_results row of one domain of a run (for reports). */
   public static final String COMPANY_RESULT = "company_result";
+  /** params {run_id} -> [{count}] results stored for the run. */
   public static final String COMPANY_RESULTS_COUNT = "company_results_count";
   /** params {run_id, domains: [..]} -> [{domain}] of those domains already stored (for resume). */
   public static final String COMPANY_RESULTS_DOMAINS = "company_results_domains";
