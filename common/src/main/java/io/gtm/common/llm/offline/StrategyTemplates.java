@@ -109,9 +109,11 @@ public final class StrategyTemplates {
   static String keyPhrase(String goal, int max) {
     List<String> words = new ArrayList<>();
     Set<String> stems = new LinkedHashSet<>();
-    for (String t : Words.tokens(goal == null ? "" : goal)) {
+    for (String word : (goal == null ? "" : goal).split("[^\\p{L}\\p{N}+#.'-]+")) {
+      String w = word.replaceAll("^[.'-]+|[.'-]+$", "");
+      String t = w.toLowerCase(Locale.ROOT);
       if (t.length() > 1 && !Words.isStopWord(t) && !Words.GOAL_NOISE.contains(t) && stems.add(Words.stem(t))) {
-        words.add(t);
+        words.add(w);
         if (words.size() == max) {
           break;
         }

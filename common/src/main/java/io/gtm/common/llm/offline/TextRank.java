@@ -89,7 +89,8 @@ public final class TextRank {
    * sentences remain, and a text with no usable sentence summarises to its own start.
    */
   public static String summarize(String text, int maxSentences, int maxChars) {
-    List<String> sentences = SentenceSplitter.split(text);
+    // Overlapping chunks repeat sentences: each distinct sentence is ranked once.
+    List<String> sentences = new ArrayList<>(new java.util.LinkedHashSet<>(SentenceSplitter.split(text)));
     if (sentences.isEmpty()) {
       return "";
     }

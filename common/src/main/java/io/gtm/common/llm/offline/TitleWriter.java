@@ -107,7 +107,8 @@ public final class TitleWriter {
       }
     }
     Map<String, Phrase> best = new LinkedHashMap<>();
-    for (List<String> run : runs) {
+    for (List<String> raw : runs) {
+      List<String> run = trimVerbs(raw);
       double score = 0;
       for (String w : run) {
         String st = Words.stem(w.toLowerCase(Locale.ROOT));
@@ -130,6 +131,23 @@ public final class TitleWriter {
     // Stable sort: ties keep the order of first appearance, so titles are deterministic.
     out.sort((a, b) -> Double.compare(b.score, a.score));
     return out;
+  }
+
+  /** Drops lower-case -ed/-ing/-ly words at the ends of a phrase ("greeted Prince Vasili" -> "Prince Vasili"). */
+  private static List<String> trimVerbs(List<String> run) {
+    int from = 0;
+    int to = run.size();
+    while (to - from > 1 && isVerbLike(run.get(from))) {
+      from++;
+    }
+    while (to - from > 1 && isVerbLike(run.get(to - 1))) {
+      to--;
+    }
+    return run.subList(from, to);
+  }
+
+  private static boolean isVerbLike(String w) {
+    return Character.isLowerCase(w.charAt(0)) && (w.endsWith("ed") || w.endsWith("ing") || w.endsWith("ly"));
   }
 
   private static String titleCase(List<String> words) {

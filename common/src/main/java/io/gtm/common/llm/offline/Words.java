@@ -10,7 +10,7 @@ public final class Words {
   private Words() {}
 
   /** Common English function words, plus words that carry no meaning in a research goal. */
-  public static final Set<String> STOP_WORDS = Set.of(
+  public static final Set<String> STOP_WORDS = Set.copyOf(java.util.Arrays.asList(
       "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "as", "at",
       "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could",
       "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has",
@@ -28,14 +28,14 @@ public final class Words {
       "went", "come", "came", "get", "got", "made", "make", "see", "saw", "know", "knew", "think", "thought",
       "every", "nothing", "something", "anything", "thing", "things", "way", "little", "great", "old",
       "never", "always", "again", "away", "back", "another", "however", "therefore", "thus", "hence",
-      "via", "etc", "per", "new", "s", "t");
+      "via", "etc", "per", "new", "s", "t"));
 
   /** Words of a research goal that say what is wanted, not what to look for. */
-  public static final Set<String> GOAL_NOISE = Set.of(
+  public static final Set<String> GOAL_NOISE = Set.copyOf(java.util.Arrays.asList(
       "find", "finding", "identify", "companies", "company", "businesses", "business", "organizations",
       "organization", "firms", "firm", "using", "use", "uses", "used", "looking", "look", "currently",
       "actively", "which", "that", "who", "are", "is", "them", "any", "list", "show", "me", "want", "need",
-      "based", "research", "goal", "signs", "sign", "evidence", "potential", "likely");
+      "based", "research", "goal", "signs", "sign", "evidence", "potential", "likely"));
 
   /** Lower-case word tokens (letters, digits, inner apostrophes). */
   public static List<String> tokens(String text) {
