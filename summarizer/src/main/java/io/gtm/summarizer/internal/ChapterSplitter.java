@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
  * {@code IV.} lines when a book has no CHAPTER headings) and front/back matter (preface, contents,
  * notes, appendix...). A chapter heading whose body holds almost no prose is a table-of-contents
  * entry and is dropped. Levels are kept in a stack so each chapter's heading is its whole path as
- * printed. A level heading with a long body of its own (an unnumbered epilogue) is a chapter
- * itself. A text with no headings is cut into sections at paragraph boundaries.
+ * printed. A level heading with a long body of its own is a chapter itself, except an unnumbered
+ * epilogue, whose text closes the last chapter (ARCHITECTURE.md: only an epilogue's numbered
+ * chapters are chapters). A text with no headings is cut into sections at paragraph boundaries.
  */
 public final class ChapterSplitter {
   /** A chapter heading whose body has fewer letters than this is a contents entry. */
@@ -151,7 +152,16 @@ public final class ChapterSplitter {
           }
           stack.add(new String[] {key, cand.heading});
           if (body >= MIN_LEAF_LETTERS) {
-            chapters.add(chapter(chapters.size() + 1, stack, null, lines, cand.lastLine + 1, end));
+            Chapter leaf = chapter(chapters.size() + 1, stack, null, lines, cand.lastLine + 1, end);
+            if (cand.kind == Kind.EPILOGUE && !chapters.isEmpty()) {
+              // an unnumbered epilogue is not a chapter (only an epilogue's numbered chapters are):
+              // its text closes the last chapter, so nothing of the story is lost
+              Chapter previous = chapters.remove(chapters.size() - 1);
+              chapters.add(new Chapter(previous.number(), previous.heading(),
+                  previous.text() + "\n\n" + cand.heading + "\n\n" + leaf.text()));
+            } else {
+              chapters.add(leaf);
+            }
           }
         }
         case CHAPTER, BARE -> {
