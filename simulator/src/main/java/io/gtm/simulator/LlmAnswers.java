@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * a JSON object for {@code json_object}, or an extractive summary for plain text.
  */
 public final class LlmAnswers {
-  private static final Pattern SENTENCE = Pattern.compile("[^.!?\\n]+[.!?]+");
+  /** A sentence ends at . ! or ? followed by a space and a capital, digit or quote (not inside "acme.com"). */
+  private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?][\"')\\]]?)\\s+(?=[A-Z0-9\"'(\\[])");
   private static final Pattern KEY_IN_EXAMPLE = Pattern.compile("\"([A-Za-z_][A-Za-z0-9_]*)\"\\s*:");
   private static final Pattern URL = Pattern.compile("https?://[^\\s\"')<>\\]]+");
   private static final int MAX_DEPTH = 8;
@@ -325,10 +326,11 @@ public final class LlmAnswers {
 
   static List<String> sentences(String text) {
     List<String> out = new ArrayList<>();
-    Matcher m = SENTENCE.matcher(text.replaceAll("\\s+", " "));
-    while (m.find() && out.size() < 50) {
-      String s = m.group().trim();
+    String flat = text.length() > 20_000 ? text.substring(0, 20_000) : text;
+    for (String s : SENTENCE_END.split(flat.replaceAll("\\s+", " ").trim())) {
+      s = s.trim();
       if (s.length() >= 3) out.add(s);
+      if (out.size() >= 50) break;
     }
     return out;
   }
