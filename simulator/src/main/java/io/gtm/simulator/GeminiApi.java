@@ -140,6 +140,8 @@ final class GeminiApi implements Gate.Wire {
     Knobs knobs = state.knobs();
     boolean blocked = knobs.safetyBlockRate > 0 && state.nextContentDouble() < knobs.safetyBlockRate;
     String finalText = text;
+    boolean stream = ctx.request().path().endsWith(":streamGenerateContent");
+    boolean sse = "sse".equals(ctx.request().getParam("alt"));
     return new Gate.Work(promptTokens, promptTokens + maxTokens, 1.0, (c, malformed) -> {
       JsonObject usage = new JsonObject().put("promptTokenCount", promptTokens);
       JsonObject out = new JsonObject();
@@ -169,8 +171,49 @@ final class GeminiApi implements Gate.Wire {
       }
       out.put("usageMetadata", usage).put("modelVersion", model)
           .put("responseId", UUID.randomUUID().toString().replace("-", "").substring(0, 22));
-      Gate.json(c, 200, out, malformed);
+      if (stream && !malformed && !blocked) {
+        streamAnswer(c, out, sse);
+      } else if (stream && !malformed) {
+        c.response().setStatusCode(200).putHeader("content-type", sse ? "text/event-stream" : "application/json")
+            .end(sse ? "data: " + out.encode() + "\r\n\r\n" : new JsonArray().add(out).encode());
+      } else {
+        Gate.json(c, 200, out, malformed);
+      }
     });
+  }
+
+  /**
+   * {@code :streamGenerateContent}: the answer's text in pieces, the last chunk with finishReason and full
+   * usage; {@code alt=sse} as server-sent events, otherwise one JSON array of the chunks.
+   */
+  private static void streamAnswer(RoutingContext ctx, JsonObject whole, boolean sse) {
+    JsonObject cand = whole.getJsonArray("candidates").getJsonObject(0);
+    JsonArray parts = cand.getJsonObject("content").getJsonArray("parts");
+    JsonObject usage = whole.getJsonObject("usageMetadata");
+    JsonArray chunks = new JsonArray();
+    for (int p = 0; p < parts.size(); p++) {
+      JsonObject part = parts.getJsonObject(p);
+      String text = part.getString("text");
+      for (int i = 0; i < Math.max(1, text.length()); i += 40) {
+        JsonObject piece = part.copy().put("text", text.substring(i, Math.min(text.length(), i + 40)));
+        JsonObject candidate = new JsonObject().put("content", new JsonObject().put("parts", new JsonArray().add(piece))
+            .put("role", "model")).put("index", 0);
+        chunks.add(new JsonObject().put("candidates", new JsonArray().add(candidate))
+            .put("usageMetadata", new JsonObject().put("promptTokenCount", usage.getValue("promptTokenCount"))
+                .put("totalTokenCount", usage.getValue("promptTokenCount")))
+            .put("modelVersion", whole.getValue("modelVersion")).put("responseId", whole.getValue("responseId")));
+      }
+    }
+    JsonObject last = chunks.getJsonObject(chunks.size() - 1);
+    last.getJsonArray("candidates").getJsonObject(0).put("finishReason", "STOP");
+    last.put("usageMetadata", usage);
+    if (!sse) {
+      ctx.response().setStatusCode(200).putHeader("content-type", "application/json").end(chunks.encode());
+      return;
+    }
+    StringBuilder sb = new StringBuilder();
+    for (Object chunk : chunks) sb.append("data: ").append(((JsonObject) chunk).encode()).append("\r\n\r\n");
+    ctx.response().setStatusCode(200).putHeader("content-type", "text/event-stream").end(sb.toString());
   }
 
   private static String partsText(Object parts) {

@@ -320,6 +320,10 @@ public final class LlmAnswers {
     int colon = -1;
     Matcher m = Pattern.compile(":[ \\t]*\\r?\\n").matcher(head);
     if (m.find()) colon = m.end();
+    if (colon < 0) {
+      Matcher lead = Pattern.compile("^\\s*[^.!?\\n]{0,200}?:\\s+").matcher(head);
+      if (lead.find()) colon = lead.end();
+    }
     String rest = colon >= 0 ? user.substring(colon) : user;
     return rest.isBlank() ? user : rest;
   }

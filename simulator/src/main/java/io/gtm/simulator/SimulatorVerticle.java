@@ -48,7 +48,7 @@ public final class SimulatorVerticle extends VerticleBase {
     router.post("/v1/chat/completions").handler(ctx -> openai.handle(ctx, gate));
     router.post("/chat/completions").handler(ctx -> openai.handle(ctx, gate));
     router.post("/v1beta/openai/chat/completions").handler(ctx -> geminiCompat.handle(ctx, gate));
-    router.postWithRegex("/v1(?:beta)?/models/([^/:]+):generateContent").handler(ctx -> gemini.handle(ctx, gate));
+    router.postWithRegex("/v1(?:beta)?/models/([^/:]+):(?:stream)?[gG]enerateContent").handler(ctx -> gemini.handle(ctx, gate));
     router.post("/search").handler(ctx -> tavily.handle(ctx, gate));
     router.get("/v2/everything").handler(ctx -> news.handle(ctx, gate));
     router.get("/v1/boards/:token/jobs").handler(ctx -> greenhouse.jobs(ctx, gate));

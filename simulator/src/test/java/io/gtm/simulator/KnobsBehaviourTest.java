@@ -252,4 +252,19 @@ class KnobsBehaviourTest extends SimulatorTestBase {
     assertThatThrownBy(() -> sim.configure("openai", new JsonObject().put("rpmm", 1))).hasMessageContaining("rpmm");
     assertThatThrownBy(() -> sim.configure("nope", new JsonObject())).hasMessageContaining("nope");
   }
+
+  @Test
+  void startUpKnobsComeFromTheVerticleConfigAndBadOnesFailDeployment() throws Exception {
+    Simulator other = Simulator.start(vertx, new JsonObject().put("port", 0)
+        .put("providers", new JsonObject().put("tavily", new JsonObject().put("rpm", 7))))
+        .await(5, TimeUnit.SECONDS);
+    assertThat(other.config().getJsonObject("tavily").getInteger("rpm")).isEqualTo(7);
+    other.configure("tavily", new JsonObject().put("rpm", 1));
+    other.reset();
+    assertThat(other.config().getJsonObject("tavily").getInteger("rpm")).isEqualTo(7);
+    other.close().await(5, TimeUnit.SECONDS);
+    assertThatThrownBy(() -> Simulator.start(vertx, new JsonObject().put("port", 0)
+        .put("providers", new JsonObject().put("tavily", new JsonObject().put("hang_rate", "often"))))
+        .await(5, TimeUnit.SECONDS)).hasMessageContaining("providers.tavily").hasMessageContaining("hang_rate");
+  }
 }

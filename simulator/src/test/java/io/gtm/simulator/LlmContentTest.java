@@ -152,4 +152,27 @@ class LlmContentTest extends SimulatorTestBase {
     assertThat(usage.getInteger("completion_tokens")).isPositive();
     assertThat(events[events.length - 2]).contains("\"choices\":[]");
   }
+
+  @Test
+  void geminiStreamGenerateContentSendsSseChunksEndingWithStopAndUsage() throws Exception {
+    JsonObject body = new JsonObject().put("contents", new JsonArray().add(new JsonObject().put("role", "user")
+        .put("parts", new JsonArray().add(new JsonObject().put("text",
+            "Summarize: The lighthouse keeper climbed the stairs every night. He lit the lamp. Ships passed safely.")))));
+    var r = postJson("/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", body, "x-goog-api-key", "k");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.getHeader("content-type")).startsWith("text/event-stream");
+    String[] events = r.bodyAsString().split("\r\n\r\n");
+    assertThat(events.length).isGreaterThan(1);
+    StringBuilder text = new StringBuilder();
+    JsonObject last = null;
+    for (String e : events) {
+      assertThat(e).startsWith("data: ");
+      last = new JsonObject(e.substring(6));
+      text.append(last.getJsonArray("candidates").getJsonObject(0).getJsonObject("content").getJsonArray("parts")
+          .getJsonObject(0).getString("text"));
+    }
+    assertThat(text.toString()).startsWith("The lighthouse keeper climbed the stairs every night.");
+    assertThat(last.getJsonArray("candidates").getJsonObject(0).getString("finishReason")).isEqualTo("STOP");
+    assertThat(last.getJsonObject("usageMetadata").getInteger("candidatesTokenCount")).isPositive();
+  }
 }
