@@ -132,12 +132,19 @@ public final class CompanyProfiles {
 
   /** Technologies of the pool that {@code text} mentions (as spelled, case-sensitive), in pool order. */
   public static List<String> technologiesIn(String text) {
-    List<String> out = new ArrayList<>();
-    for (String t : TECHNOLOGIES) {
-      if (Pattern.compile("(?<![A-Za-z0-9])" + Pattern.quote(t) + "(?![A-Za-z0-9])").matcher(text).find()) {
-        out.add(t);
+    // every technology name is one alphanumeric word: one pass over the words beats 24 regex scans
+    java.util.Set<String> words = new java.util.HashSet<>();
+    int start = -1;
+    for (int i = 0; i <= text.length(); i++) {
+      boolean alnum = i < text.length() && Character.isLetterOrDigit(text.charAt(i));
+      if (alnum && start < 0) start = i;
+      if (!alnum && start >= 0) {
+        if (i - start <= 16) words.add(text.substring(start, i));
+        start = -1;
       }
     }
+    List<String> out = new ArrayList<>();
+    for (String t : TECHNOLOGIES) if (words.contains(t)) out.add(t);
     return out;
   }
 

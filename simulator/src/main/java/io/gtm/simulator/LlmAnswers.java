@@ -27,7 +27,8 @@ public final class LlmAnswers {
   private final List<String> technologies;
   private final List<String> signals;
   private final List<String> sentences;
-  private final CompanyProfile company;
+  private CompanyProfile company;
+  private boolean companyLooked;
 
   /** @param system the system instruction (may be empty) @param user the user message(s) */
   public LlmAnswers(String system, String user) {
@@ -37,7 +38,6 @@ public final class LlmAnswers {
     this.technologies = CompanyProfiles.technologiesIn(all);
     this.signals = CompanyProfiles.signalsIn(all);
     this.sentences = sentences(body(this.user));
-    this.company = CompanyProfiles.fromQuery(this.user);
   }
 
   /** How strongly the prompt supports a finding: 0..1, growing with known technologies and signals. */
@@ -245,12 +245,12 @@ public final class LlmAnswers {
     } else if (ln.contains("query") || ln.contains("template")) {
       s = queryTemplate(index);
     } else if (ln.equals("domain") || ln.endsWith("_domain")) {
-      s = company != null ? company.domain() : "example.com";
+      s = company() != null ? company().domain() : "example.com";
     } else if (ln.contains("company") || ln.equals("name")) {
-      s = company != null ? company.name() : firstWords(sentence(index), 3);
+      s = company() != null ? company().name() : firstWords(sentence(index), 3);
     } else if (ln.contains("url") || ln.contains("link")) {
       List<String> u = urls();
-      s = u.isEmpty() ? "https://" + (company != null ? company.domain() : "example.com") + "/" : u.get(index % u.size());
+      s = u.isEmpty() ? "https://" + (company() != null ? company().domain() : "example.com") + "/" : u.get(index % u.size());
     } else if (ln.contains("title") || ln.equals("heading") || ln.contains("label")) {
       s = firstWords(sentence(index), 6);
     } else if (ln.contains("tech")) {
@@ -272,6 +272,15 @@ public final class LlmAnswers {
       if (s.length() > maxLen) s = s.substring(0, maxLen);
     }
     return s;
+  }
+
+  /** The company the prompt names (looked up once, only when a field needs it). */
+  private CompanyProfile company() {
+    if (!companyLooked) {
+      companyLooked = true;
+      company = CompanyProfiles.fromQuery(user.length() > 4000 ? user.substring(0, 4000) : user);
+    }
+    return company;
   }
 
   private String queryTemplate(int index) {
