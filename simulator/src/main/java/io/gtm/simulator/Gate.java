@@ -90,14 +90,19 @@ final class Gate {
       ctx.put("admission", admission);
     }
     ProviderState.Fault fault = state.rollFault();
-    if (fault == ProviderState.Fault.HANG) {
+    if (!knobs.failBodyContaining.isEmpty() && ctx.body() != null && ctx.body().buffer() != null
+        && ctx.body().asString().contains(knobs.failBodyContaining)) {
+      fault = ProviderState.Fault.ERROR_500;
+    }
+    ProviderState.Fault outcome = fault;
+    if (outcome == ProviderState.Fault.HANG) {
       state.hung();
       return;
     }
     long delay = Math.round(state.drawLatencyMs(work.promptTokens()) * work.latencyFactor());
     Runnable answer = () -> {
       if (ctx.response().closed()) return;
-      switch (fault) {
+      switch (outcome) {
         case ERROR_500 -> wire.serverError(ctx, 500);
         case ERROR_503 -> wire.serverError(ctx, 503);
         case MALFORMED -> {

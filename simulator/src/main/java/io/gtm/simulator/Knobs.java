@@ -44,6 +44,8 @@ public final class Knobs {
   /** Gemini only: probability of promptFeedback.blockReason SAFETY with no candidates. */
   public double safetyBlockRate = 0;
   public long seed = DEFAULT_SEED;
+  /** Requests whose body contains this text are answered 500 (a fault aimed at one kind of call); empty = off. */
+  public String failBodyContaining = "";
 
   public Knobs copy() {
     return new Knobs().merge(toJson());
@@ -78,6 +80,10 @@ public final class Knobs {
         case "api_keys" -> apiKeys = stringList(key, v);
         case "thought_part" -> thoughtPart = bool(key, v);
         case "safety_block_rate" -> safetyBlockRate = probability(key, v);
+        case "fail_body_containing" -> {
+          if (!(v instanceof String str)) throw bad(key, "must be a string");
+          failBodyContaining = str;
+        }
         case "seed" -> {
           if (!(v instanceof Number n)) throw bad(key, "must be a number");
           seed = n.longValue();
@@ -108,7 +114,8 @@ public final class Knobs {
         .put("api_keys", new JsonArray(new ArrayList<>(apiKeys)))
         .put("thought_part", thoughtPart)
         .put("safety_block_rate", safetyBlockRate)
-        .put("seed", seed);
+        .put("seed", seed)
+        .put("fail_body_containing", failBodyContaining);
   }
 
   private static IllegalArgumentException bad(String key, String why) {

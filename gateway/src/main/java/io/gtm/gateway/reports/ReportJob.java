@@ -130,7 +130,12 @@ final class ReportJob {
     Future<JsonArray> stored = request.researchId() == null
         ? Future.succeededFuture(new JsonArray())
         : storedEvidence(request.researchId());
-    return stored.compose(ev -> ev.isEmpty() ? searchEvidence() : Future.succeededFuture(ev));
+    return stored.compose(ev -> ev.isEmpty() ? searchEvidence() : Future.succeededFuture(ev))
+        .recover(err -> {
+          // no evidence is not fatal: the steps say what could not be found
+          log.warn("report {}: no evidence gathered for {}: {}", id, request.domain(), err.getMessage());
+          return Future.succeededFuture(new JsonArray());
+        });
   }
 
   /** The evidence a finished research run stored for this domain. */
