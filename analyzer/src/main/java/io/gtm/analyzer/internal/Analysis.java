@@ -10,10 +10,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One company's analysis: technologies seen, goal-match signals, confidence 0..1. Parses and
+ * One company's analysis: technologies seen, goal-match signals (short strings, or objects with a
+ * {@code signal} field as the offline provider gives), confidence 0..1. Parses and
  * validates an LLM answer, and merges the answers for the chunks of a large body of evidence.
  */
-public record Analysis(List<String> technologies, List<String> signals, double confidence) {
+public record Analysis(List<String> technologies, List<Object> signals, double confidence) {
 
   public static final int MAX_ITEMS = 50;
 
@@ -58,7 +59,32 @@ public record Analysis(List<String> technologies, List<String> signals, double c
     if (!(c instanceof Number n) || Double.isNaN(n.doubleValue()) || n.doubleValue() < 0 || n.doubleValue() > 1) {
       throw new IllegalArgumentException("confidence_score must be a number between 0 and 1, got " + c);
     }
-    return new Analysis(strings(json, "technologies"), strings(json, "goal_match_signals"), n.doubleValue());
+    return new Analysis(strings(json, "technologies"), signals(json), n.doubleValue());
+  }
+
+  private static List<Object> signals(JsonObject json) {
+    Object v = json.getValue("goal_match_signals");
+    if (!(v instanceof JsonArray arr)) {
+      throw new IllegalArgumentException("goal_match_signals must be an array");
+    }
+    List<Object> out = new ArrayList<>();
+    for (Object o : arr) {
+      if (o instanceof String s && !s.isBlank()) {
+        out.add(s.trim());
+      } else if (o instanceof JsonObject obj && obj.getValue("signal") instanceof String) {
+        out.add(obj);
+      } else if (!(o instanceof String)) {
+        throw new IllegalArgumentException("goal_match_signals must hold strings or {signal} objects");
+      }
+    }
+    return out;
+  }
+
+  private static String signalKey(Object signal) {
+    if (signal instanceof JsonObject o) {
+      return (o.getString("type", "") + ':' + o.getString("signal")).toLowerCase(Locale.ROOT);
+    }
+    return String.valueOf(signal).toLowerCase(Locale.ROOT);
   }
 
   private static List<String> strings(JsonObject json, String field) {
@@ -84,18 +110,18 @@ public record Analysis(List<String> technologies, List<String> signals, double c
    */
   public static Analysis merge(List<Analysis> parts) {
     Map<String, String> tech = new LinkedHashMap<>();
-    Map<String, String> sig = new LinkedHashMap<>();
+    Map<String, Object> sig = new LinkedHashMap<>();
     double confidence = 0;
     for (Analysis a : parts) {
       a.technologies.forEach(t -> tech.putIfAbsent(t.toLowerCase(Locale.ROOT), t));
-      a.signals.forEach(s -> sig.putIfAbsent(s.toLowerCase(Locale.ROOT), s));
+      a.signals.forEach(s -> sig.putIfAbsent(signalKey(s), s));
       confidence = Math.max(confidence, a.confidence);
     }
     return new Analysis(cap(tech.values()), cap(sig.values()), confidence);
   }
 
-  private static List<String> cap(java.util.Collection<String> values) {
-    List<String> l = new ArrayList<>(values);
+  private static <T> List<T> cap(java.util.Collection<T> values) {
+    List<T> l = new ArrayList<>(values);
     return l.size() > MAX_ITEMS ? l.subList(0, MAX_ITEMS) : l;
   }
 

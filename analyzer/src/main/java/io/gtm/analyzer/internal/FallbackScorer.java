@@ -37,7 +37,7 @@ public final class FallbackScorer {
         terms.add(w);
       }
     }
-    Set<String> signals = new LinkedHashSet<>();
+    Set<Object> signals = new LinkedHashSet<>();
     int hit = 0;
     for (String term : terms) {
       if (containsWord(text, term)) {

@@ -28,6 +28,14 @@ class AnalysisTest {
   }
 
   @Test
+  void acceptsSignalObjectsAsTheOfflineProviderWritesThem() {
+    Analysis a = Analysis.parse("{\"technologies\":[],\"goal_match_signals\":[{\"type\":\"hiring\",\"signal\":\"kubernetes\"}],\"confidence_score\":0.5}");
+    assertThat(a.signals()).hasSize(1);
+    assertThatThrownBy(() -> Analysis.parse("{\"technologies\":[],\"goal_match_signals\":[3],\"confidence_score\":0.5}"))
+        .hasMessageContaining("goal_match_signals");
+  }
+
+  @Test
   void mergesChunkAnswersByUnionAndHighestConfidence() {
     Analysis m = Analysis.merge(List.of(
         new Analysis(List.of("Kafka", "AWS"), List.of("a"), 0.3),
