@@ -1,27 +1,121 @@
 package io.gtm.search;
 
 import io.gtm.common.Addresses;
-import io.gtm.common.ErrorCode;
+import io.gtm.common.ApiException;
 import io.gtm.common.Ping;
+import io.gtm.common.config.EngineConfig;
+import io.gtm.common.metrics.Metrics;
+import io.gtm.common.model.Evidence;
+import io.gtm.common.model.SearchOutcome;
+import io.gtm.common.model.SearchTask;
+import io.gtm.common.search.SearchClient;
+import io.gtm.search.client.SearchClients;
+import io.gtm.search.internal.TfIdfRanker;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The search-workers service. Its handlers land with their issue; until then they fail NOT_IMPLEMENTED. */
+/**
+ * Runs domain x strategy searches. Consumes {@code search.<channel>} for each known channel and
+ * {@code search.default} for any other channel: {@code SearchTask} -> {@code SearchOutcome}. Each
+ * channel has its own {@link ChannelPool} sized by the task's {@code pool_size} (the job's
+ * {@code max_parallel_searches}); other channels share the default pool of max(n/4, 2). Job
+ * postings are ranked against the query by TF-IDF on a worker pool and the best kept. Evidence is
+ * de-duplicated per (job, domain). A search that fails, or whose channel has no configured
+ * provider, replies {@code failed: true}: the coordinator counts it, the bus call still succeeds.
+ */
 public final class SearchWorkersVerticle extends VerticleBase {
   public static final String SERVICE = "search-workers";
+  public static final List<String> CHANNELS = List.of("google_search", "news_search", "jobs_search");
+  /** The address of channels with no pool of their own. */
+  public static final String DEFAULT_ADDRESS = Addresses.search(ChannelPool.DEFAULT);
+  static final String JOBS_CHANNEL = "jobs_search";
+  static final int MAX_POSTINGS = 5;
+  static final int SNIPPET_CHARS = 500;
+  private static final Logger log = LoggerFactory.getLogger(SearchWorkersVerticle.class);
+
+  private Map<String, SearchClient> clients;
+  private WorkerExecutor ranking;
+  private EvidenceDedup dedup;
+  private Redis redis;
 
   @Override
   public Future<?> start() {
-    return Future.all(
-        consume(Addresses.search("google_search")),
-        consume(Addresses.search("news_search")),
-        consume(Addresses.search("jobs_search")),
-        Ping.register(vertx, SERVICE));
+    EngineConfig cfg = EngineConfig.fromJson(config());
+    clients = SearchClients.create(vertx, cfg);
+    for (String channel : CHANNELS) {
+      if (!clients.containsKey(channel)) {
+        log.warn("channel {} has no configured provider: its searches will fail (see the provider's key in ARCHITECTURE.md section 4)", channel);
+      }
+    }
+    ranking = vertx.createSharedWorkerExecutor("search-ranking", 2);
+    redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(cfg.get("REDIS_URL"))
+        .setMaxPoolSize(8).setMaxPoolWaiting(256));
+    dedup = new EvidenceDedup(redis, "gtm:evidence:");
+    List<Future<?>> consumers = new ArrayList<>();
+    for (String channel : CHANNELS) {
+      consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.search(channel), this::handleSearch).completion());
+    }
+    consumers.add(vertx.eventBus().<JsonObject>consumer(DEFAULT_ADDRESS, this::handleSearch).completion());
+    consumers.add(Ping.register(vertx, SERVICE));
+    return Future.all(consumers);
   }
 
-  private Future<Void> consume(String address) {
-    return vertx.eventBus().<JsonObject>consumer(address,
-        msg -> msg.fail(ErrorCode.NOT_IMPLEMENTED.code(), address + " is not implemented yet")).completion();
+  @Override
+  public Future<?> stop() {
+    if (redis != null) {
+      redis.close();
+    }
+    return ranking == null ? Future.succeededFuture() : ranking.close();
+  }
+
+  private void handleSearch(Message<JsonObject> msg) {
+    SearchTask task;
+    try {
+      task = SearchTask.fromJson(msg.body() == null ? new JsonObject() : msg.body());
+    } catch (ApiException e) {
+      msg.fail(e.code().code(), e.getMessage());
+      return;
+    }
+    boolean own = CHANNELS.contains(task.channel());
+    String poolName = own ? task.channel() : ChannelPool.DEFAULT;
+    int limit = own ? task.poolSize() : ChannelPool.defaultLimit(task.poolSize());
+    ChannelPool pool = ChannelPool.named(poolName, limit, Metrics.registry());
+    SearchClient client = clients.get(task.channel());
+    if (client == null) {
+      msg.reply(SearchOutcome.failure("no provider configured for channel " + task.channel()).toJson());
+      return;
+    }
+    pool.submit(vertx, limit, () -> client.search(task))
+        .compose(found -> JOBS_CHANNEL.equals(task.channel()) ? rankPostings(task.query(), found) : Future.succeededFuture(found))
+        .compose(found -> dedup.fresh(task.jobId(), task.domain(), found))
+        .onSuccess(evidence -> msg.reply(SearchOutcome.ok(evidence).toJson()))
+        .onFailure(err -> msg.reply(SearchOutcome.failure(String.valueOf(err.getMessage())).toJson()));
+  }
+
+  /** The postings most similar to the query, snippets cut only after ranking on their full text. */
+  private Future<List<Evidence>> rankPostings(String query, List<Evidence> postings) {
+    if (postings.isEmpty()) {
+      return Future.succeededFuture(postings);
+    }
+    return ranking.executeBlocking(() -> {
+      List<String> docs = new ArrayList<>(postings.size());
+      postings.forEach(p -> docs.add(p.title() + "\n" + p.snippet()));
+      List<Evidence> top = new ArrayList<>();
+      for (TfIdfRanker.Match m : TfIdfRanker.rank(query, docs, MAX_POSTINGS)) {
+        Evidence p = postings.get(m.index());
+        top.add(new Evidence(p.url(), p.title(), TfIdfRanker.truncate(p.snippet(), SNIPPET_CHARS), p.sourceName(), p.channel()));
+      }
+      return top;
+    }, false);
   }
 }

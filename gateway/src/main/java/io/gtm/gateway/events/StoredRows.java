@@ -1,0 +1,71 @@
+package io.gtm.gateway.events;
+
+import io.gtm.common.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.function.Function;
+
+/**
+ * Reads a named query a page at a time ({@code after_seq} keyset paging on the rows' {@code seq})
+ * and hands each page to a sink before reading the next: large lists go out as they are read,
+ * never whole in memory.
+ */
+public final class StoredRows {
+  private StoredRows() {}
+
+  public static final int PAGE = 1000;
+  private static final long QUERY_TIMEOUT_MS = 30_000;
+
+  /** One page of rows from db-writer. */
+  public static Future<JsonArray> page(Vertx vertx, String query, JsonObject params) {
+    return vertx.eventBus().<JsonObject>request(Addresses.DB_QUERY,
+            new JsonObject().put("query", query).put("params", params),
+            new DeliveryOptions().setSendTimeout(QUERY_TIMEOUT_MS))
+        .map(m -> m.body().getJsonArray("rows", new JsonArray()));
+  }
+
+  /**
+   * Pages through {@code query} (rows ordered by {@code seq}) from {@code afterSeq}, calling
+   * {@code sink} with each non-empty page in order; completes with the last seq seen.
+   */
+  public static Future<Long> each(Vertx vertx, String query, JsonObject params, long afterSeq,
+                                  Function<JsonArray, Future<Void>> sink) {
+    JsonObject p = params.copy().put("after_seq", afterSeq).put("limit", PAGE);
+    return page(vertx, query, p).compose(rows -> {
+      if (rows.isEmpty()) {
+        return Future.succeededFuture(afterSeq);
+      }
+      long last = rows.getJsonObject(rows.size() - 1).getLong("seq", afterSeq);
+      return sink.apply(rows).compose(v -> rows.size() < PAGE || last <= afterSeq
+          ? Future.succeededFuture(last)
+          : each(vertx, query, params, last, sink));
+    });
+  }
+
+  /**
+   * Writes a JSON array, {@code [item,item,...]}, of one column of the query's rows, through
+   * {@code write} (called with successive text pieces).
+   */
+  public static Future<Void> writeArray(Vertx vertx, String query, JsonObject params, String column,
+                                        Function<String, Future<Void>> write) {
+    boolean[] first = {true};
+    return write.apply("[")
+        .compose(v -> each(vertx, query, params, -1, rows -> {
+          StringBuilder sb = new StringBuilder(rows.size() * 256);
+          for (int i = 0; i < rows.size(); i++) {
+            if (!first[0]) {
+              sb.append(',');
+            }
+            first[0] = false;
+            Object value = rows.getJsonObject(i).getValue(column);
+            sb.append(value instanceof JsonObject o ? o.encode() : Json.encode(value));
+          }
+          return write.apply(sb.toString());
+        }))
+        .compose(last -> write.apply("]"));
+  }
+}

@@ -1,0 +1,523 @@
+package io.gtm.gateway.research;
+
+import io.gtm.common.Addresses;
+import io.gtm.common.DbQueries;
+import io.gtm.common.cluster.Cluster;
+import io.gtm.common.config.EngineConfig;
+import io.gtm.common.metrics.MetricNames;
+import io.gtm.common.metrics.Metrics;
+import io.gtm.common.model.DbWrite;
+import io.gtm.common.model.Evidence;
+import io.gtm.common.model.SearchOutcome;
+import io.gtm.common.model.SearchTask;
+import io.gtm.common.model.Strategy;
+import io.gtm.gateway.events.EventWire;
+import io.gtm.gateway.events.JobEventLog;
+import io.gtm.gateway.research.internal.DomainNames;
+import io.gtm.gateway.research.internal.ResearchRequest;
+import io.gtm.gateway.research.internal.SearchSchedule;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Coordinates one research job: strategies once, then domain x strategy searches released to the
+ * channel pools as they have room ({@link SearchSchedule}), each domain's analysis as soon as its
+ * searches are done (overlapping other domains' searches), each result stored in
+ * {@code company_results} and announced, the {@code research_runs} row kept current, and the
+ * job's events emitted through its {@link JobEventLog}. Runs on the context that started it.
+ */
+public final class ResearchJob {
+  private static final Logger log = LoggerFactory.getLogger(ResearchJob.class);
+  public static final List<String> CHANNELS = List.of("google_search", "news_search", "jobs_search");
+  static final String DEFAULT_LANE = "default";
+  static final int ANALYSIS_WINDOW = 32;
+  static final long HEARTBEAT_MS = 15_000;
+  static final long PROGRESS_WRITE_MS = 1_000;
+  private static final long CALL_TIMEOUT_MS = 180_000;
+
+  /** Jobs running in this process, by id. */
+  static final Map<String, ResearchJob> RUNNING = new ConcurrentHashMap<>();
+  private static final AtomicInteger ACTIVE = new AtomicInteger();
+
+  static {
+    Gauge.builder(MetricNames.JOBS_ACTIVE, ACTIVE, AtomicInteger::get).tag(MetricNames.TAG_KIND, "research")
+        .register(Metrics.registry());
+    Gauge.builder(MetricNames.JOB_IDLE, RUNNING, ResearchJob::longestIdleSeconds).tag(MetricNames.TAG_KIND, "research")
+        .register(Metrics.registry());
+  }
+
+  public enum Status { queued, running, done, failed, cancelled }
+
+  private final Vertx vertx;
+  private final Context context;
+  private final String id;
+  private final ResearchRequest request;
+  private final String owner;
+  private final JobEventLog events;
+  private final int searchTimeoutMs;
+  private final Promise<JsonObject> done = Promise.promise();
+
+  private volatile Status status = Status.queued;
+  private final long startedAt = System.currentTimeMillis();
+  private volatile long lastProgressAt = startedAt;
+  private List<Strategy> strategies = List.of();
+  private String strategySource;
+  private SearchSchedule schedule;
+  private final Map<Integer, List<Evidence>> evidence = new HashMap<>();
+  private final ArrayDeque<Integer> readyForAnalysis = new ArrayDeque<>();
+  private final BitSet highConfidence = new BitSet();
+  private int analysesInFlight;
+  private volatile long searchesCompleted;
+  private volatile long searchesFailed;
+  private volatile int domainsCompleted;
+  private int domainsWithEvidence;
+  private int nextMilestone = 25;
+  private boolean analysisStarted;
+  private long searchStartNanos;
+  private long searchEndNanos;
+  private long analysisStartNanos;
+  private long analysisEndNanos;
+  private double strategiesSeconds;
+  private long lastRunWrite;
+  private long heartbeatTimer = -1;
+  private long finishedAt;
+
+  public ResearchJob(Vertx vertx, EngineConfig cfg, String id, ResearchRequest request, String owner, JobEventLog events) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.id = id;
+    this.request = request;
+    this.owner = owner;
+    this.events = events;
+    this.searchTimeoutMs = (int) Math.min(CALL_TIMEOUT_MS,
+        (long) cfg.getInt("PROVIDER_TIMEOUT_MS") * (cfg.getInt("PROVIDER_MAX_RETRIES") + 1) + 30_000);
+    RUNNING.put(id, this);
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public ResearchRequest request() {
+    return request;
+  }
+
+  /** The owner identity (API key) that started the job, or null when the API is open. */
+  public String owner() {
+    return owner;
+  }
+
+  public JobEventLog events() {
+    return events;
+  }
+
+  public Status status() {
+    return status;
+  }
+
+  /** Completes with the batch response's top-level fields (all but {@code results}) when the job ends. */
+  public Future<JsonObject> done() {
+    return done.future();
+  }
+
+  /** Emits {@code connected}, stores the run and starts the pipeline. */
+  public void start() {
+    events.emit("connected", new JsonObject().put("research_id", id).put("owner", owner)
+        .put("total_companies", request.companyDomains().size()));
+    ACTIVE.incrementAndGet();
+    status = Status.running;
+    writeRun(new JsonObject().put("research_goal", request.researchGoal()).put("search_depth", request.searchDepth())
+        .put("request", request.summaryJson()).put("total_companies", request.companyDomains().size())
+        .put("completed_companies", 0).put("owner_key", owner).put("owner_node", Cluster.nodeId(vertx))
+        .put("created_at", startedAt));
+    events.emit("pipeline_start", new JsonObject().put("research_id", id)
+        .put("research_goal", request.researchGoal()).put("search_depth", request.searchDepth())
+        .put("total_companies", request.companyDomains().size())
+        .put("max_parallel_searches", request.maxParallelSearches())
+        .put("confidence_threshold", request.confidenceThreshold()));
+    heartbeatTimer = vertx.setPeriodic(HEARTBEAT_MS, t -> {
+      if (!isOver()) {
+        events.emit("heartbeat", new JsonObject().put("research_id", id)
+            .put("completed_companies", domainsCompleted).put("total_companies", request.companyDomains().size()));
+      }
+    });
+    long t0 = System.nanoTime();
+    vertx.eventBus().<JsonObject>request(Addresses.QUERY_GENERATE,
+            new JsonObject().put("research_goal", request.researchGoal()).put("search_depth", request.searchDepth()),
+            new DeliveryOptions().setSendTimeout(CALL_TIMEOUT_MS))
+        .map(m -> m.body())
+        .onSuccess(body -> {
+          strategiesSeconds = (System.nanoTime() - t0) / 1e9;
+          stageTimer("strategies").record(Duration.ofNanos(System.nanoTime() - t0));
+          onStrategies(body);
+        })
+        .onFailure(err -> fail("strategies could not be generated: " + err.getMessage()));
+  }
+
+  private void onStrategies(JsonObject body) {
+    if (isOver()) {
+      return;
+    }
+    try {
+      List<Strategy> list = new ArrayList<>();
+      for (Object o : body.getJsonArray("strategies", new JsonArray())) {
+        list.add(Strategy.fromJson((JsonObject) o));
+      }
+      if (list.isEmpty()) {
+        throw new IllegalArgumentException("no strategies");
+      }
+      strategies = List.copyOf(list);
+    } catch (RuntimeException e) {
+      fail("strategies are invalid: " + e.getMessage());
+      return;
+    }
+    strategySource = body.getString("source", "llm");
+    JsonArray arr = strategiesJson();
+    writeRun(new JsonObject().put("strategies", arr));
+    events.emit("strategies_generated", new JsonObject().put("strategies", arr).put("count", strategies.size())
+        .put("source", strategySource));
+    int n = request.maxParallelSearches();
+    List<String> lanes = new ArrayList<>();
+    Map<String, Integer> limits = new HashMap<>();
+    for (Strategy s : strategies) {
+      String lane = CHANNELS.contains(s.channel()) ? s.channel() : DEFAULT_LANE;
+      lanes.add(lane);
+      limits.put(lane, lane.equals(DEFAULT_LANE) ? Math.max(n / 4, 2) : n);
+    }
+    int window = limits.values().stream().mapToInt(Integer::intValue).sum();
+    // how far a fast channel may run ahead of the slowest: enough to keep every pool busy
+    int maxLead = Math.max(64, 2 * window);
+    schedule = new SearchSchedule(request.companyDomains().size(), lanes, limits, maxLead);
+    searchStartNanos = System.nanoTime();
+    pump();
+  }
+
+  /** Starts every search the pools have room for, and every analysis the window allows. */
+  private void pump() {
+    if (isOver()) {
+      return;
+    }
+    SearchSchedule.Launch launch;
+    while ((launch = schedule.next()) != null) {
+      search(launch);
+    }
+    while (analysesInFlight < ANALYSIS_WINDOW && !readyForAnalysis.isEmpty()) {
+      analyse(readyForAnalysis.poll());
+    }
+  }
+
+  private void search(SearchSchedule.Launch launch) {
+    Strategy strategy = strategies.get(launch.strategy());
+    String domain = request.companyDomains().get(launch.domain());
+    String company = DomainNames.companyName(domain);
+    SearchTask task = new SearchTask(id, domain, company, strategy.channel(), strategy.queryFor(domain, company),
+        request.searchDepth(), request.maxParallelSearches());
+    String address = CHANNELS.contains(strategy.channel()) ? Addresses.search(strategy.channel()) : Addresses.search(DEFAULT_LANE);
+    vertx.eventBus().<JsonObject>request(address, task.toJson(), new DeliveryOptions().setSendTimeout(searchTimeoutMs))
+        .map(m -> SearchOutcome.fromJson(m.body()))
+        .otherwise(err -> SearchOutcome.failure(err.getMessage()))
+        .onSuccess(outcome -> onSearchDone(launch, strategy, outcome));
+  }
+
+  private void onSearchDone(SearchSchedule.Launch launch, Strategy strategy, SearchOutcome outcome) {
+    if (isOver()) {
+      return;
+    }
+    lastProgressAt = System.currentTimeMillis();
+    searchesCompleted++;
+    if (outcome.failed()) {
+      searchesFailed++;
+    }
+    units("search", outcome.failed() ? "failed" : "ok").increment();
+    if (!outcome.evidence().isEmpty()) {
+      List<Evidence> list = evidence.computeIfAbsent(launch.domain(), k -> new ArrayList<>());
+      for (Evidence e : outcome.evidence()) {
+        list.add(e.channel() == null ? new Evidence(e.url(), e.title(), e.snippet(), e.sourceName(), strategy.channel()) : e);
+      }
+    }
+    if (schedule.searchDone(launch)) {
+      if (evidence.containsKey(launch.domain())) {
+        domainsWithEvidence++;
+      }
+      readyForAnalysis.add(launch.domain());
+    }
+    long total = schedule.totalSearches();
+    while (nextMilestone <= 100 && searchesCompleted * 100 >= total * nextMilestone) {
+      events.emit("evidence_progress", new JsonObject().put("progress", nextMilestone)
+          .put("completed", searchesCompleted).put("total", total).put("domains_with_evidence", domainsWithEvidence));
+      nextMilestone += 25;
+    }
+    if (searchesCompleted == total) {
+      searchEndNanos = System.nanoTime();
+      stageTimer("search").record(Duration.ofNanos(searchEndNanos - searchStartNanos));
+      events.emit("evidence_complete", new JsonObject().put("total_searches", total)
+          .put("failed_requests", searchesFailed).put("domains_with_evidence", domainsWithEvidence));
+    }
+    progressWrite();
+    pump();
+  }
+
+  private void analyse(int domainIndex) {
+    String domain = request.companyDomains().get(domainIndex);
+    if (!analysisStarted) {
+      analysisStarted = true;
+      analysisStartNanos = System.nanoTime();
+      events.emit("analysis_start", new JsonObject().put("first_domain", domain)
+          .put("searches_completed", searchesCompleted).put("total_searches", schedule.totalSearches()));
+    }
+    List<Evidence> found = evidence.getOrDefault(domainIndex, List.of());
+    if (found.isEmpty()) {
+      store(domainIndex, found, new JsonObject().put("technologies", new JsonArray())
+          .put("goal_match_signals", new JsonArray()).put("confidence_score", 0.0));
+      return;
+    }
+    analysesInFlight++;
+    JsonArray ev = new JsonArray();
+    found.forEach(e -> ev.add(e.toJson()));
+    vertx.eventBus().<JsonObject>request(Addresses.ANALYZE,
+            new JsonObject().put("research_goal", request.researchGoal()).put("domain", domain).put("evidence", ev),
+            new DeliveryOptions().setSendTimeout(CALL_TIMEOUT_MS))
+        .map(m -> m.body())
+        .onComplete(ar -> {
+          analysesInFlight--;
+          if (isOver()) {
+            return;
+          }
+          JsonObject analysis = ar.succeeded() ? ar.result() : new JsonObject().put("technologies", new JsonArray())
+              .put("goal_match_signals", new JsonArray()).put("confidence_score", 0.0);
+          if (ar.failed()) {
+            log.warn("analysis of {} in job {} failed: {}", domain, id, ar.cause().getMessage());
+          }
+          units("analysis", ar.succeeded() ? "ok" : "failed").increment();
+          store(domainIndex, found, analysis);
+          pump();
+        });
+  }
+
+  /** Builds, stores and announces one company's result; the domain is finished once stored. */
+  private void store(int domainIndex, List<Evidence> found, JsonObject analysis) {
+    String domain = request.companyDomains().get(domainIndex);
+    JsonObject result = companyResult(domain, found, analysis);
+    double confidence = result.getDouble("confidence_score");
+    JsonObject row = new JsonObject().put("run_id", id).put("domain", domain).put("confidence_score", confidence)
+        .put("result", result);
+    vertx.eventBus().request(Addresses.DB_WRITE, new DbWrite("company_results", List.of(row)).toJson(),
+            new DeliveryOptions().setSendTimeout(CALL_TIMEOUT_MS))
+        .onFailure(err -> log.warn("storing the result of {} in job {} failed: {}", domain, id, err.getMessage()))
+        .onComplete(ar -> {
+          if (isOver()) {
+            return;
+          }
+          evidence.remove(domainIndex);
+          if (confidence >= request.confidenceThreshold()) {
+            highConfidence.set(domainIndex);
+          }
+          domainsCompleted++;
+          lastProgressAt = System.currentTimeMillis();
+          events.emit("domain_analyzed", new JsonObject().put("domain", domain).put("confidence", confidence)
+              .put("evidence_count", found.size()).put("technologies", result.getJsonObject("findings").getJsonArray("technologies"))
+              .put("progress", domainsCompleted).put("total", request.companyDomains().size()));
+          schedule.domainFinished(domainIndex);
+          if (schedule.allFinished()) {
+            finish();
+          } else {
+            progressWrite();
+            pump();
+          }
+        });
+  }
+
+  /** The result of one company in the batch response's shape. */
+  static JsonObject companyResult(String domain, List<Evidence> found, JsonObject analysis) {
+    Set<String> sources = new LinkedHashSet<>();
+    JsonArray ev = new JsonArray();
+    for (Evidence e : found) {
+      sources.add(e.sourceName());
+      ev.add(new JsonObject().put("url", e.url()).put("title", e.title()).put("snippet", e.snippet())
+          .put("source_name", e.sourceName()));
+    }
+    double c = analysis.getValue("confidence_score") instanceof Number n ? n.doubleValue() : 0;
+    c = found.isEmpty() || Double.isNaN(c) ? 0 : Math.max(0, Math.min(1, c));
+    JsonArray tech = found.isEmpty() ? new JsonArray() : analysis.getJsonArray("technologies", new JsonArray());
+    JsonArray signals = found.isEmpty() ? new JsonArray() : analysis.getJsonArray("goal_match_signals", new JsonArray());
+    return new JsonObject().put("domain", domain).put("confidence_score", Math.round(c * 100) / 100.0)
+        .put("evidence_sources", sources.size())
+        .put("findings", new JsonObject().put("technologies", tech).put("evidence", ev).put("signals_found", signals.size()));
+  }
+
+  private void finish() {
+    analysisEndNanos = System.nanoTime();
+    if (analysisStarted) {
+      stageTimer("analysis").record(Duration.ofNanos(analysisEndNanos - analysisStartNanos));
+    }
+    status = Status.done;
+    finishedAt = System.currentTimeMillis();
+    JsonObject summary = summary();
+    JsonArray high = new JsonArray();
+    highConfidence.stream().forEach(i -> high.add(request.companyDomains().get(i)));
+    events.emit("high_confidence_results", new JsonObject().put("threshold", request.confidenceThreshold())
+        .put("count", high.size()).put("domains", high));
+    JsonObject metrics = new JsonObject().put("search_performance", summary.getJsonObject("search_performance"))
+        .put("stage_seconds", new JsonObject().put("strategies", strategiesSeconds)
+            .put("search", (searchEndNanos - searchStartNanos) / 1e9)
+            .put("analysis", analysisStarted ? (analysisEndNanos - analysisStartNanos) / 1e9 : 0.0))
+        .put("strategy_source", strategySource);
+    events.emit("pipeline_complete", new JsonObject().put(EventWire.STREAM,
+            EventWire.streamRef("results", DbQueries.COMPANY_RESULTS, new JsonObject().put("run_id", id), "result"))
+        .put("summary", summary).put("metrics", metrics));
+    events.emit("completed", new JsonObject().put("research_id", id).put("status", "done"));
+    end("done");
+    writeRun(new JsonObject().put("status", "done").put("completed_companies", domainsCompleted)
+        .put("search_performance", summary.getJsonObject("search_performance"))
+        .put("processing_time_ms", summary.getLong("processing_time_ms")).put("finished_at", finishedAt))
+        .eventually(() -> events.close())
+        .onComplete(ar -> done.tryComplete(summary));
+  }
+
+  /** The batch response's top-level fields, all but {@code results}. */
+  public JsonObject summary() {
+    long end = finishedAt > 0 ? finishedAt : System.currentTimeMillis();
+    long elapsed = Math.max(1, end - startedAt);
+    double qps = Math.round(searchesCompleted * 1000.0 / elapsed * 100) / 100.0;
+    return new JsonObject().put("research_id", id).put("total_companies", request.companyDomains().size())
+        .put("search_strategies_generated", strategies.size())
+        .put("total_searches_executed", searchesCompleted)
+        .put("processing_time_ms", end - startedAt)
+        .put("search_performance", new JsonObject().put("queries_per_second", qps).put("failed_requests", searchesFailed));
+  }
+
+  /** The job's state for {@code GET /api/research/jobs/{id}} (results added by the caller). */
+  public JsonObject statusJson() {
+    JsonObject s = summary();
+    return new JsonObject().put("research_id", id).put("status", status.name())
+        .put("total_companies", request.companyDomains().size()).put("completed_companies", domainsCompleted)
+        .put("search_performance", s.getJsonObject("search_performance"))
+        .put("processing_time_ms", s.getLong("processing_time_ms"));
+  }
+
+  /** Stops the job: nothing more is started, stored or announced but the cancellation. */
+  public Future<Void> cancel() {
+    Promise<Void> p = Promise.promise();
+    context.runOnContext(v -> {
+      if (isOver()) {
+        p.complete();
+        return;
+      }
+      status = Status.cancelled;
+      finishedAt = System.currentTimeMillis();
+      evidence.clear();
+      readyForAnalysis.clear();
+      events.emit("error", new JsonObject().put("error", new JsonObject().put("code", "cancelled")
+          .put("message", "research job " + id + " was cancelled")));
+      end("cancelled");
+      writeRun(new JsonObject().put("status", "cancelled").put("completed_companies", domainsCompleted)
+              .put("finished_at", finishedAt))
+          .eventually(() -> events.close())
+          .onComplete(ar -> {
+            done.tryFail(new io.gtm.common.ApiException(io.gtm.common.ErrorCode.CONFLICT, "research job " + id + " was cancelled"));
+            p.complete();
+          });
+    });
+    return p.future();
+  }
+
+  private void fail(String reason) {
+    if (isOver()) {
+      return;
+    }
+    log.warn("research job {} failed: {}", id, reason);
+    status = Status.failed;
+    finishedAt = System.currentTimeMillis();
+    events.emit("error", new JsonObject().put("error", new JsonObject().put("code", "pipeline_failed").put("message", reason)));
+    end("failed");
+    writeRun(new JsonObject().put("status", "failed").put("finished_at", finishedAt))
+        .eventually(() -> events.close())
+        .onComplete(ar -> done.tryFail(new io.gtm.common.ApiException(io.gtm.common.ErrorCode.PROVIDER_FAILED, reason)));
+  }
+
+  private void end(String outcome) {
+    if (heartbeatTimer >= 0) {
+      vertx.cancelTimer(heartbeatTimer);
+    }
+    ACTIVE.decrementAndGet();
+    RUNNING.remove(id);
+    Counter.builder(MetricNames.JOBS_COMPLETED).tag(MetricNames.TAG_KIND, "research").tag(MetricNames.TAG_OUTCOME, outcome)
+        .register(Metrics.registry()).increment();
+  }
+
+  private boolean isOver() {
+    return status == Status.done || status == Status.failed || status == Status.cancelled;
+  }
+
+  private void progressWrite() {
+    long now = System.currentTimeMillis();
+    if (now - lastRunWrite >= PROGRESS_WRITE_MS) {
+      lastRunWrite = now;
+      writeRun(new JsonObject().put("completed_companies", domainsCompleted)
+          .put("search_performance", summary().getJsonObject("search_performance")).put("heartbeat_at", now));
+    }
+  }
+
+  private Future<Void> writeRun(JsonObject columns) {
+    JsonObject row = columns.put("id", id);
+    if (!row.containsKey("status")) {
+      row.put("status", status.name());
+    }
+    return vertx.eventBus().request(Addresses.DB_WRITE, new DbWrite("research_runs", List.of(row)).toJson(),
+            new DeliveryOptions().setSendTimeout(CALL_TIMEOUT_MS))
+        .onFailure(err -> log.warn("storing research run {} failed: {}", id, err.getMessage()))
+        .<Void>mapEmpty()
+        .otherwiseEmpty();
+  }
+
+  private JsonArray strategiesJson() {
+    JsonArray arr = new JsonArray();
+    strategies.forEach(s -> arr.add(s.toJson()));
+    return arr;
+  }
+
+  private static Timer stageTimer(String stage) {
+    return Timer.builder(MetricNames.STAGE).tag(MetricNames.TAG_PIPELINE, "research").tag(MetricNames.TAG_STAGE, stage)
+        .register(Metrics.registry());
+  }
+
+  private static Counter units(String kind, String outcome) {
+    return Counter.builder(MetricNames.UNITS).tag(MetricNames.TAG_KIND, kind).tag(MetricNames.TAG_OUTCOME, outcome)
+        .register(Metrics.registry());
+  }
+
+  private static double longestIdleSeconds(Map<String, ResearchJob> jobs) {
+    long now = System.currentTimeMillis();
+    long worst = 0;
+    for (ResearchJob j : jobs.values()) {
+      worst = Math.max(worst, now - j.lastProgressAt);
+    }
+    return worst / 1000.0;
+  }
+
+  /** For tests and benchmarks: how many domains hold evidence in memory right now. */
+  int openDomains() {
+    return schedule == null ? 0 : schedule.openDomains();
+  }
+}
