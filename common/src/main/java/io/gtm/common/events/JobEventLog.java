@@ -7,36 +7,84 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The event stream of one job (research, document or report), written by whichever service owns
- * the job. Each event gets the next per-job sequence number, is published on
- * {@code events.job.<id>} for live subscribers, and is stored in {@code job_events} through the
- * db-writer so that a client who connects later is replayed everything in order. Storage is
- * asynchronous (the db-writer batches); {@link #flushed()} completes once every event emitted so
- * far is committed.
+ * The event stream of one job (research, document or report), on the process that runs it.
+ * {@link #emit} numbers each event (the per-job {@code seq}, which is SSE's {@code id:} and the
+ * JSON {@code id}), hands it to local listeners, publishes it on {@code events.job.<id>} and
+ * queues it for storage in {@code job_events}; storage happens in batches, one write in flight at
+ * a time, retried with backoff, never awaited by the emitter. WebSocket subscribers ask
+ * {@link #flushAddress} to store everything emitted so far before they replay, which is what
+ * makes replay-then-live gap-free; the reply also carries the job's owner.
+ *
+ * <p>The first event a log emits carries {@code owner} in its data (clients never see it: the
+ * event hub removes it), so that a finished job's stored events say who may read them.
+ *
+ * <p>Used from the job's context only (not thread-safe).
  */
 public final class JobEventLog {
   private static final Logger log = LoggerFactory.getLogger(JobEventLog.class);
-  private static final int MAX_STORE_ATTEMPTS = 8;
+  static final int BATCH = 500;
+  private static final long WRITE_TIMEOUT_MS = 60_000;
+  private static final int MAX_WRITE_ATTEMPTS = 10;
 
   private final Vertx vertx;
   private final String jobId;
-  private final AtomicLong seq;
-  private final AtomicInteger pending = new AtomicInteger();
-  private Promise<Void> idle = null;
+  private final String owner;
+  private final long firstSeq;
+  private final List<Consumer<JobEvent>> listeners = new ArrayList<>();
+  private final ArrayDeque<JobEvent> pending = new ArrayDeque<>();
+  private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+  private final MessageConsumer<JsonObject> flushConsumer;
+  private long seq;
+  private long storedSeq;
+  private boolean writing;
+  private boolean scheduled;
 
-  /** A log continuing after {@code lastSeq} (0 for a new job; the stored maximum when taking a job over). */
-  public JobEventLog(Vertx vertx, String jobId, long lastSeq) {
+  private record Waiter(long seq, Promise<Void> promise) {}
+
+  /**
+   * A log continuing after {@code lastSeq} (0 for a new job; the stored maximum when a job is taken
+   * over after a crash), answering flush requests from now on.
+   *
+   * @param owner the API key identity that owns the job, or null when the API is open
+   */
+  public JobEventLog(Vertx vertx, String jobId, String owner, long lastSeq) {
     this.vertx = vertx;
     this.jobId = jobId;
-    this.seq = new AtomicLong(lastSeq);
+    this.owner = owner;
+    this.seq = lastSeq;
+    this.storedSeq = lastSeq;
+    this.firstSeq = lastSeq + 1;
+    this.flushConsumer = vertx.eventBus().consumer(flushAddress(jobId), msg ->
+        flush().onComplete(ar -> msg.reply(new JsonObject().put("last_seq", seq).put("owner", this.owner))));
+  }
+
+  /** A new job's log, with no owner check. */
+  public JobEventLog(Vertx vertx, String jobId, long lastSeq) {
+    this(vertx, jobId, null, lastSeq);
+  }
+
+  /** Opens the log of a new job once its flush address is registered (cluster-wide). */
+  public static Future<JobEventLog> open(Vertx vertx, String jobId, String owner) {
+    return open(vertx, jobId, owner, 0);
+  }
+
+  public static Future<JobEventLog> open(Vertx vertx, String jobId, String owner, long lastSeq) {
+    JobEventLog l = new JobEventLog(vertx, jobId, owner, lastSeq);
+    return l.flushConsumer.completion().map(l);
+  }
+
+  public static String flushAddress(String jobId) {
+    return Addresses.jobEvents(jobId) + ".flush";
   }
 
   public String jobId() {
@@ -44,52 +92,101 @@ public final class JobEventLog {
   }
 
   public long lastSeq() {
-    return seq.get();
+    return seq;
   }
 
-  /** Emits one event: numbered, published now, stored in the background. */
-  public synchronized JobEvent emit(String type, JsonObject data) {
-    JobEvent event = new JobEvent(jobId, seq.incrementAndGet(), type, data == null ? new JsonObject() : data);
+  /** Local listeners (an SSE response, a test) see every event synchronously, in order. */
+  public void listen(Consumer<JobEvent> listener) {
+    listeners.add(listener);
+  }
+
+  /** Numbers, delivers, publishes and queues for storage one event. */
+  public JobEvent emit(String type, JsonObject data) {
+    JsonObject body = data == null ? new JsonObject() : data;
+    if (seq + 1 == firstSeq && owner != null && !body.containsKey("owner")) {
+      body = body.copy().put("owner", owner);
+    }
+    JobEvent event = new JobEvent(jobId, ++seq, type, body);
+    for (Consumer<JobEvent> l : listeners) {
+      try {
+        l.accept(event);
+      } catch (RuntimeException e) {
+        log.warn("event listener of job {} failed: {}", jobId, e.toString());
+      }
+    }
     vertx.eventBus().publish(Addresses.jobEvents(jobId), event.toJson());
-    pending.incrementAndGet();
-    store(event, 1);
+    pending.add(event);
+    if (!writing && !scheduled) {
+      scheduled = true;
+      // let the events of this turn of the loop join one batch
+      vertx.runOnContext(v -> {
+        scheduled = false;
+        writeNext();
+      });
+    }
     return event;
   }
 
   /** Completes once every event emitted so far is stored (or given up after retries). */
-  public synchronized Future<Void> flushed() {
-    if (pending.get() == 0) {
+  public Future<Void> flush() {
+    if (storedSeq >= seq) {
       return Future.succeededFuture();
     }
-    if (idle == null) {
-      idle = Promise.promise();
+    Promise<Void> p = Promise.promise();
+    waiters.add(new Waiter(seq, p));
+    if (!writing && !scheduled) {
+      writeNext();
     }
-    return idle.future();
+    return p.future();
   }
 
-  private void store(JobEvent event, int attempt) {
-    JsonObject row = new JsonObject().put("job_id", jobId).put("seq", event.seq())
-        .put("type", event.type()).put("data", event.data());
-    vertx.eventBus().request(Addresses.DB_WRITE, new DbWrite("job_events", List.of(row)).toJson(),
-            new DeliveryOptions().setSendTimeout(60_000))
-        .onSuccess(reply -> done())
+  /** Same as {@link #flush()}. */
+  public Future<Void> flushed() {
+    return flush();
+  }
+
+  /** Stores what is left and stops answering flush requests. */
+  public Future<Void> close() {
+    return flush().eventually(() -> flushConsumer.unregister());
+  }
+
+  private void writeNext() {
+    if (writing || pending.isEmpty()) {
+      return;
+    }
+    writing = true;
+    List<JsonObject> rows = new ArrayList<>(Math.min(BATCH, pending.size()));
+    long last = 0;
+    while (!pending.isEmpty() && rows.size() < BATCH) {
+      JobEvent e = pending.poll();
+      rows.add(new JsonObject().put("job_id", jobId).put("seq", e.seq()).put("type", e.type()).put("data", e.data()));
+      last = e.seq();
+    }
+    write(rows, last, 1);
+  }
+
+  private void write(List<JsonObject> rows, long upTo, int attempt) {
+    vertx.eventBus().request(Addresses.DB_WRITE, new DbWrite("job_events", rows).toJson(),
+            new DeliveryOptions().setSendTimeout(WRITE_TIMEOUT_MS))
+        .onSuccess(ok -> stored(upTo))
         .onFailure(err -> {
-          if (attempt >= MAX_STORE_ATTEMPTS) {
-            log.warn("event {} #{} of job {} not stored after {} attempts: {}", event.type(), event.seq(), jobId,
-                attempt, err.getMessage());
-            done();
+          if (attempt >= MAX_WRITE_ATTEMPTS) {
+            log.warn("storing {} events of job {} failed after {} attempts: {}", rows.size(), jobId, attempt,
+                err.getMessage());
+            stored(upTo);
           } else {
-            long delay = Math.min(10_000, 250L << Math.min(attempt, 6));
-            vertx.setTimer(delay, t -> store(event, attempt + 1));
+            // the db-writer refuses when its queue is full or PostgreSQL is away: wait and resend (idempotent)
+            vertx.setTimer(Math.min(10_000, 100L << Math.min(attempt, 7)), t -> write(rows, upTo, attempt + 1));
           }
         });
   }
 
-  private synchronized void done() {
-    if (pending.decrementAndGet() == 0 && idle != null) {
-      Promise<Void> p = idle;
-      idle = null;
-      p.complete();
+  private void stored(long upTo) {
+    writing = false;
+    storedSeq = upTo;
+    while (!waiters.isEmpty() && waiters.peek().seq <= storedSeq) {
+      waiters.poll().promise.complete();
     }
+    writeNext();
   }
 }

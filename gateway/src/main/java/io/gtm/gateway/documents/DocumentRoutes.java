@@ -190,9 +190,9 @@ public final class DocumentRoutes {
         .map(m -> m.body().getJsonArray("rows", new JsonArray()));
   }
 
+  /** The caller's owner identity (its API key's), or null when the API is open. */
   private static String owner(RoutingContext ctx) {
-    String owner = ctx.get("gtm.owner");
-    return owner == null ? "open" : owner;
+    return ctx.get("owner");
   }
 
   private static void fail(RoutingContext ctx, Throwable err) {

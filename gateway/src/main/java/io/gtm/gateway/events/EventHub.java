@@ -4,6 +4,7 @@ import io.gtm.common.Addresses;
 import io.gtm.common.ApiException;
 import io.gtm.common.DbQueries;
 import io.gtm.common.ErrorCode;
+import io.gtm.common.events.JobEventLog;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

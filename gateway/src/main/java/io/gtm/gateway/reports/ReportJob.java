@@ -56,13 +56,13 @@ final class ReportJob {
   private JsonArray evidence = new JsonArray();
   private volatile boolean cancelled;
 
-  ReportJob(Vertx vertx, String id, ReportRequest request, int sectionLimit, long stepTimeoutMs) {
+  ReportJob(Vertx vertx, String id, ReportRequest request, String owner, int sectionLimit, long stepTimeoutMs) {
     this.vertx = vertx;
     this.id = id;
     this.request = request;
     this.sectionLimit = sectionLimit;
     this.stepTimeoutMs = stepTimeoutMs;
-    this.events = new JobEventLog(vertx, id, 0);
+    this.events = new JobEventLog(vertx, id, owner, 0);
     SECTIONS.forEach(s -> sectionStatus.put(s, "pending"));
   }
 
@@ -119,7 +119,7 @@ final class ReportJob {
         .compose(v -> {
           events.emit("report_complete", new JsonObject().put("report_id", id).put("status", status)
               .put("processing_time_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)));
-          return events.flushed();
+          return events.close();
         })
         .map(status);
   }

@@ -53,9 +53,10 @@ public final class ReportRoutes {
       return;
     }
     String id = "rpt_" + UUID.randomUUID().toString().replace("-", "");
-    ReportJob job = new ReportJob(vertx, id, request, config.getInt("REPORT_SECTION_CONCURRENCY"),
+    String owner = owner(ctx);
+    ReportJob job = new ReportJob(vertx, id, request, owner, config.getInt("REPORT_SECTION_CONCURRENCY"),
         config.getInt("PROVIDER_TIMEOUT_MS") * (long) (config.getInt("PROVIDER_MAX_RETRIES") + 2));
-    job.create(owner(ctx))
+    job.create(owner)
         .onSuccess(v -> {
           running.put(id, job);
           job.run().onComplete(ar -> running.remove(id));
@@ -141,9 +142,9 @@ public final class ReportRoutes {
     }
   }
 
+  /** The caller's owner identity (its API key's), or null when the API is open. */
   private static String owner(RoutingContext ctx) {
-    String owner = ctx.get("gtm.owner");
-    return owner == null ? "open" : owner;
+    return ctx.get("owner");
   }
 
   private static void fail(RoutingContext ctx, Throwable err) {

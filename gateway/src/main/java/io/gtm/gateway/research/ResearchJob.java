@@ -12,7 +12,7 @@ import io.gtm.common.model.SearchOutcome;
 import io.gtm.common.model.SearchTask;
 import io.gtm.common.model.Strategy;
 import io.gtm.gateway.events.EventWire;
-import io.gtm.gateway.events.JobEventLog;
+import io.gtm.common.events.JobEventLog;
 import io.gtm.gateway.research.internal.DomainNames;
 import io.gtm.gateway.research.internal.ResearchRequest;
 import io.gtm.gateway.research.internal.SearchSchedule;

@@ -7,7 +7,7 @@ import io.gtm.common.config.EngineConfig;
 import io.gtm.common.model.JobEvent;
 import io.gtm.gateway.events.EventHub;
 import io.gtm.gateway.events.EventWire;
-import io.gtm.gateway.events.JobEventLog;
+import io.gtm.common.events.JobEventLog;
 import io.gtm.gateway.events.StoredRows;
 import io.gtm.gateway.research.internal.ResearchRequest;
 import io.vertx.core.Future;
