@@ -55,25 +55,26 @@ const banner = {
 const KEY_STORE = 'gtm.apiKey';
 const apiKey = () => localStorage.getItem(KEY_STORE) || '';
 
-/** Opens the key dialog; resolves true when a key was saved, false when cancelled. */
+/** Opens the key dialog (once, however many requests ask); resolves true when a key was saved. */
+let keyPrompt = null;
+let keyDeclined = false;
 function askForKey(reason) {
+  if (keyPrompt) return keyPrompt;
   const dlg = $('#key-dialog');
   $('#key-reason').textContent = reason || 'This server needs an API key.';
   $('#key-input').value = apiKey();
-  return new Promise((resolve) => {
-    const done = (saved) => {
-      dlg.removeEventListener('close', onClose);
-      resolve(saved);
-    };
-    const onClose = () => {
+  keyPrompt = new Promise((resolve) => {
+    dlg.addEventListener('close', () => {
       const saved = dlg.returnValue === 'save';
       if (saved) localStorage.setItem(KEY_STORE, $('#key-input').value.trim());
-      done(saved);
-    };
-    dlg.addEventListener('close', onClose);
+      keyDeclined = !saved;
+      keyPrompt = null;
+      resolve(saved);
+    }, { once: true });
     dlg.returnValue = '';
     dlg.showModal();
   });
+  return keyPrompt;
 }
 $('#key-form').addEventListener('submit', () => { $('#key-dialog').returnValue = 'save'; });
 $('#key-cancel').addEventListener('click', () => $('#key-dialog').close('cancel'));
@@ -119,9 +120,10 @@ async function api(method, path, { json, text } = {}, keyAsked = false) {
 const live = {
   ws: null, jobId: null, onEvent: null, delay: 1000, timer: null, down: false,
 
-  subscribe(jobId, onEvent) {
+  /** Follows one job; `probe` is its REST path, read when the socket is refused (401 asks for a key). */
+  subscribe(jobId, onEvent, probe) {
     this.close();
-    Object.assign(this, { jobId, onEvent, delay: 1000 });
+    Object.assign(this, { jobId, onEvent, probe, delay: 1000 });
     this.connect();
   },
 
@@ -144,7 +146,9 @@ const live = {
     const ws = new WebSocket(url);
     const jobId = this.jobId;
     this.ws = ws;
+    let opened = false;
     ws.onopen = () => {
+      opened = true;
       this.delay = 1000;
       this.setDown(false);
       ws.send(JSON.stringify({ subscribe: jobId }));
@@ -158,8 +162,14 @@ const live = {
       if (this.ws !== ws) return;
       this.ws = null;
       this.setDown(true);
-      this.timer = setTimeout(() => this.connect(), this.delay);
-      this.delay = Math.min(this.delay * 2, 8000);
+      const retry = () => {
+        if (this.jobId !== jobId) return;
+        this.timer = setTimeout(() => this.connect(), this.delay);
+        this.delay = Math.min(this.delay * 2, 8000);
+      };
+      // refused before opening: maybe a missing key, which only a REST answer can tell (401 opens the key dialog)
+      if (!opened && this.probe && !keyDeclined) api('GET', this.probe).then(() => { this.delay = 0; }, () => {}).finally(retry);
+      else retry();
     };
   },
 };
@@ -263,7 +273,7 @@ function openResearch(id) {
     if (j.status === 'failed' || j.status === 'cancelled') jobError(job, `The job ${j.status}.`, j.status);
     researchProgress();
   }, (err) => jobError(job, err.message, 'failed'));
-  live.subscribe(id, dedupe(researchEvent));
+  live.subscribe(id, dedupe(researchEvent), `/api/research/jobs/${encodeURIComponent(id)}?limit=1`);
 }
 
 function researchEvent(ev) {
@@ -457,7 +467,7 @@ function openDocument(id) {
   $('#document-chapters').replaceChildren();
   documentProgress({});
   refreshDocument();
-  live.subscribe(id, dedupe(documentEvent));
+  live.subscribe(id, dedupe(documentEvent), `/api/documents/${encodeURIComponent(id)}`);
 }
 
 function documentEvent(ev) {
@@ -588,7 +598,7 @@ function openReport(id) {
     else if (ev.type === 'section_ready') setPart(ev.name, ev.status, ev.body, ev.error);
     else if (ev.type === 'report_complete') reportDone(ev.status);
     else if (ev.type === 'error') jobError(job, errorText(ev), 'failed');
-  }));
+  }), `/api/reports/${encodeURIComponent(id)}`);
 }
 
 function setPart(name, status, body, error) {
