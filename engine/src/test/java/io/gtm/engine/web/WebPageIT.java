@@ -24,7 +24,10 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
@@ -39,6 +42,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The web page in a real headless Chromium, against {@code java -jar engine.jar all} and the provider
  * simulator started as processes: what a user who never read the docs does, and what they see.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebPageIT {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
@@ -51,6 +55,9 @@ class WebPageIT {
   private static Path screenshots;
   private static String simulator;
   private static String base;
+  private static int httpPort;
+  private static String jar;
+  private static Process engine;
   private static ChromeDriver driver;
 
   @BeforeAll
@@ -61,7 +68,7 @@ class WebPageIT {
     } else {
       assumeTrue(browser, "chromium and chromedriver are not installed: browser tests skipped");
     }
-    String jar = System.getProperty("engine.jar", "target/engine.jar");
+    jar = System.getProperty("engine.jar", "target/engine.jar");
     assertThat(Path.of(jar)).as("the shaded engine jar (mvn package)").exists();
     work = Files.createTempDirectory("webpage-it");
     screenshots = Path.of(System.getProperty("screenshots.dir", "../docs/screenshots")).toAbsolutePath().normalize();
@@ -69,21 +76,12 @@ class WebPageIT {
 
     int simPort = TestPorts.free();
     simulator = "http://127.0.0.1:" + simPort;
-    start("simulator", Map.of(), jar, "simulator", "--port", String.valueOf(simPort));
+    start("simulator", Map.of(), "simulator", "--port", String.valueOf(simPort));
     awaitUp(simulator + "/admin/health");
 
-    int httpPort = TestPorts.free();
+    httpPort = TestPorts.free();
     base = "http://127.0.0.1:" + httpPort;
-    start("engine", Map.of(
-        "HTTP_PORT", String.valueOf(httpPort),
-        "CLUSTER_NAME", "webpage-it-" + UUID.randomUUID(),
-        "TAVILY_BASE_URL", simulator, "TAVILY_API_KEY", "test",
-        "NEWSAPI_BASE_URL", simulator, "NEWSAPI_KEY", "test",
-        "GREENHOUSE_BASE_URL", simulator,
-        "LLM_PROVIDER", "offline",
-        "API_JOBS_PER_MINUTE", "1000"), jar, "all");
-    awaitUp(base + "/health/live");
-
+    engine = startEngine(Map.of());
     System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString()); // never Selenium Manager
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
@@ -221,6 +219,38 @@ class WebPageIT {
     assertThat(message.getText()).contains("company_domains").doesNotContain("undefined");
   }
 
+  /** Runs last: it stops the engine and starts it again, now asking for API keys. */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void losingTheServerShowsABannerAndAServerThatNeedsAKeyAsksForIt() throws Exception {
+    startResearch(domains("beacon", 3), "quick", 20);
+    WebElement job = driver.findElement(By.id("research-job"));
+    waitFor(JOB_TIMEOUT).until(d -> "done".equals(job.getAttribute("data-status")) && rows().size() == 3);
+    WebElement banner = driver.findElement(By.id("banner"));
+    assertThat(banner.isDisplayed()).isFalse();
+
+    engine.destroy();
+    assertThat(engine.waitFor(20, TimeUnit.SECONDS)).as("engine stopped").isTrue();
+    waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOf(banner));
+    assertThat(banner.getText()).contains("connection").doesNotContain("undefined");
+    assertThat(banner.getAttribute("role")).isEqualTo("alert");
+    screenshot("server-unreachable.png");
+
+    // back, with keys: the reconnecting page is refused, asks for a key, and reconnects with it
+    engine = startEngine(Map.of("API_KEYS", "webpage-it-key"));
+    WebElement dialog = waitFor(Duration.ofSeconds(30)).until(ExpectedConditions.visibilityOfElementLocated(By.id("key-dialog")));
+    dialog.findElement(By.id("key-input")).sendKeys("webpage-it-key");
+    dialog.findElement(By.cssSelector("button[type=submit]")).click();
+    waitFor(Duration.ofSeconds(30)).until(ExpectedConditions.invisibilityOf(banner));
+    assertThat(driver.executeScript("return localStorage.getItem('gtm.apiKey')")).isEqualTo("webpage-it-key");
+
+    // the stored key goes with REST and WebSocket calls alike: a new research runs to the end
+    startResearch(domains("lantern", 3), "quick", 20);
+    WebElement again = driver.findElement(By.id("research-job"));
+    waitFor(JOB_TIMEOUT).until(d -> "done".equals(again.getAttribute("data-status")) && rows().size() == 3);
+    assertThat(driver.findElements(By.cssSelector("#key-dialog[open]"))).isEmpty();
+  }
+
   // ------------------------------------------------------------------------------------------
 
   private static void startResearch(List<String> domains, String depth, int parallel) {
@@ -286,14 +316,32 @@ class WebPageIT {
     assertThat(r.statusCode()).as("simulator knobs for %s: %s", provider, r.body()).isEqualTo(200);
   }
 
-  private static void start(String name, Map<String, String> env, String jar, String... args) throws IOException {
+  /** {@code engine.jar all} on {@link #httpPort} against the simulator, up once /health/live answers. */
+  private static Process startEngine(Map<String, String> extraEnv) throws Exception {
+    Map<String, String> env = new java.util.HashMap<>(Map.of(
+        "HTTP_PORT", String.valueOf(httpPort),
+        "CLUSTER_NAME", "webpage-it-" + UUID.randomUUID(),
+        "TAVILY_BASE_URL", simulator, "TAVILY_API_KEY", "test",
+        "NEWSAPI_BASE_URL", simulator, "NEWSAPI_KEY", "test",
+        "GREENHOUSE_BASE_URL", simulator,
+        "LLM_PROVIDER", "offline",
+        "API_JOBS_PER_MINUTE", "1000"));
+    env.putAll(extraEnv);
+    Process p = start("engine-" + processes.size(), env, "all");
+    awaitUp(base + "/health/live");
+    return p;
+  }
+
+  private static Process start(String name, Map<String, String> env, String... args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx512m", "-jar", jar));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(Path.of("target", "webpage-it-" + name + ".log").toFile());
     pb.environment().putAll(env);
-    processes.add(pb.start());
+    Process p = pb.start();
+    processes.add(p);
+    return p;
   }
 
   /** Polls {@code url} until it answers 200, failing with the process's exit if it died first. */
