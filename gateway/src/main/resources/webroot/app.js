@@ -255,7 +255,7 @@ $('#research-file').addEventListener('change', async (e) => {
 });
 
 function openResearch(id) {
-  Object.assign(research, { id, rows: new Map(), order: [], total: 0, searched: 0, done: false });
+  Object.assign(research, { id, rows: new Map(), order: [], total: 0, searched: 0, done: false, figures: 0 });
   const job = $('#research-job');
   job.hidden = false;
   job.dataset.status = 'running';
@@ -269,7 +269,7 @@ function openResearch(id) {
     if (research.id !== id) return;
     research.total = j.total_companies || research.total;
     for (const r of j.results || []) upsertCompany(r.domain, r.confidence_score, r.evidence_sources, r.findings);
-    if (j.status === 'done') finishResearch(j.search_performance ? { search_performance: j.search_performance, processing_time_ms: j.processing_time_ms } : null);
+    if (j.status === 'done') finishResearch(j);
     if (j.status === 'failed' || j.status === 'cancelled') jobError(job, `The job ${j.status}.`, j.status);
     researchProgress();
   }, (err) => jobError(job, err.message, 'failed'));
@@ -416,16 +416,24 @@ function finishResearch(perf) {
   const job = $('#research-job');
   if (job.dataset.status === 'running') job.dataset.status = 'done';
   for (const li of job.querySelectorAll('.milestones li')) li.classList.add('reached');
-  if (perf && Object.keys(perf).length) {
-    const flat = {};
-    for (const [k, v] of Object.entries(perf)) {
-      if (v && typeof v === 'object' && !Array.isArray(v)) Object.assign(flat, v); else flat[k] = v;
-    }
-    if (typeof flat.processing_time_ms === 'number') flat.processing_time = fmt.ms(flat.processing_time_ms);
-    delete flat.processing_time_ms;
-    $('#research-performance .perf').replaceChildren(renderValue(flat));
-    $('#research-performance').hidden = false;
-  }
+  if (!perf) return;
+  const sp = perf.search_performance || {};
+  const stages = perf.stage_seconds || {};
+  const figures = {
+    companies: perf.total_companies,
+    strategies: perf.search_strategies_generated,
+    searches_executed: perf.total_searches_executed,
+    queries_per_second: sp.queries_per_second,
+    failed_requests: sp.failed_requests,
+    processing_time: typeof perf.processing_time_ms === 'number' ? fmt.ms(perf.processing_time_ms) : undefined,
+    stage_times: Object.entries(stages).map(([k, v]) => `${k} ${fmt.ms(v * 1000)}`).join(' · ') || undefined,
+  };
+  const shown = Object.fromEntries(Object.entries(figures).filter(([, v]) => v !== undefined));
+  // the job GET and the replayed pipeline_complete both carry figures: keep the fuller set
+  if (Object.keys(shown).length <= (research.figures || 0)) return;
+  research.figures = Object.keys(shown).length;
+  $('#research-performance .perf').replaceChildren(renderValue(shown));
+  $('#research-performance').hidden = false;
 }
 
 function researchProgress() {
@@ -595,6 +603,7 @@ function openReport(id) {
   }, (err) => jobError(job, err.message, 'failed'));
   live.subscribe(id, dedupe((ev) => {
     if (ev.type === 'core_step_ready') setPart(ev.name, 'done', ev.body);
+    else if (ev.type === 'core_step_failed') setPart(ev.name, 'failed', null, ev.error);
     else if (ev.type === 'section_ready') setPart(ev.name, ev.status, ev.body, ev.error);
     else if (ev.type === 'report_complete') reportDone(ev.status);
     else if (ev.type === 'error') jobError(job, errorText(ev), 'failed');
