@@ -171,6 +171,35 @@ class WebPageIT {
   }
 
   @Test
+  void aReportShowsItsCoreThenEverySectionAsReadableLists() throws Exception {
+    driver.get(base + "/#/reports");
+    driver.findElement(By.id("report-domain")).sendKeys("northwind-logistics.com");
+    driver.findElement(By.id("report-goal")).sendKeys(GOAL);
+    new Select(driver.findElement(By.id("report-depth"))).selectByValue("quick");
+    driver.findElement(By.cssSelector("#report-form button[type=submit]")).click();
+    waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.urlMatches("#/reports/.+"));
+
+    WebElement job = driver.findElement(By.id("report-job"));
+    waitFor(JOB_TIMEOUT).until(d -> List.of("done", "partial").contains(job.getAttribute("data-status")));
+    List<WebElement> parts = driver.findElements(By.cssSelector("#report-job article.part"));
+    assertThat(parts).extracting(p -> p.getAttribute("data-name")).containsExactly("profile", "research",
+        "recommendations", "financial", "risk", "competitive", "market", "metrics", "validation", "risk_priority");
+    for (WebElement part : parts) {
+      String status = part.getAttribute("data-status");
+      assertThat(status).as(part.getAttribute("data-name")).isIn("done", "failed");
+      String body = part.findElement(By.cssSelector(".part-body")).getText();
+      if ("done".equals(status)) {
+        assertThat(part.findElements(By.cssSelector(".part-body dl.kv"))).as("key/value list").isNotEmpty();
+        assertThat(body).doesNotStartWith("{").doesNotContain("\":").doesNotContain("undefined");
+      } else {
+        assertThat(body).startsWith("Failed: ").doesNotContain("undefined");
+      }
+    }
+    assertThat(driver.findElement(By.cssSelector(".part[data-name=profile]")).getAttribute("data-status")).isEqualTo("done");
+    screenshot("report-done.png");
+  }
+
+  @Test
   void aReloadWhileTheJobRunsShowsTheEventsSoFarAndTheJobStillCompletes() throws Exception {
     // slow providers and two searches per channel, so that the job is still running when the page reloads
     for (String provider : List.of("tavily", "newsapi", "greenhouse")) {
