@@ -297,6 +297,7 @@ function researchEvent(ev) {
         const row = research.rows.get(typeof d === 'string' ? d : d.domain);
         if (row) row.tr.classList.add('high');
       }
+      confirmResearchDone(research.id, 1000);
       break;
     case 'pipeline_complete':
       for (const r of ev.results || []) upsertCompany(r.domain, r.confidence_score, r.evidence_sources, r.findings);
@@ -307,6 +308,19 @@ function researchEvent(ev) {
     default: break;
   }
   researchProgress();
+}
+
+/** The last events of a run may be too big for a socket message: the job's status says it ended. */
+function confirmResearchDone(id, wait) {
+  setTimeout(() => {
+    if (research.id !== id || research.done) return;
+    api('GET', `/api/research/jobs/${encodeURIComponent(id)}?limit=1`).then((j) => {
+      if (research.id !== id || research.done) return;
+      if (j.status === 'done') { finishResearch(j); researchProgress(); }
+      else if (j.status === 'failed' || j.status === 'cancelled') jobError($('#research-job'), `The job ${j.status}.`, j.status);
+      else confirmResearchDone(id, Math.min(wait * 2, 5000));
+    }, () => confirmResearchDone(id, 5000));
+  }, wait);
 }
 
 const errorText = (ev) => (ev.error && ev.error.message) || ev.message || (typeof ev.error === 'string' ? ev.error : 'The job failed.');
