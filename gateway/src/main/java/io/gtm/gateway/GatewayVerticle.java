@@ -10,6 +10,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
 /** REST + SSE + WebSocket API, health and metrics. */
@@ -28,6 +29,7 @@ public final class GatewayVerticle extends VerticleBase {
         new io.gtm.gateway.research.ResearchRoutes(vertx, cfg).mount(router),
         new io.gtm.gateway.documents.DocumentRoutes(vertx, cfg).mount(router),
         new io.gtm.gateway.reports.ReportRoutes(vertx, cfg).mount(router)).mapEmpty();
+    router.get().handler(StaticHandler.create("webroot")); // the web page at /
     router.route().last().handler(ctx -> ctx.response().setStatusCode(404)
         .putHeader("Content-Type", "application/json")
         .end(ApiException.errorBody(ErrorCode.NOT_FOUND, "no route " + ctx.request().path(), null).encode()));
