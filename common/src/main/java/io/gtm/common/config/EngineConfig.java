@@ -79,6 +79,7 @@ public final class EngineConfig {
     d.put("DB_BATCH_ROWS", "100");
     d.put("DB_BATCH_MS", "250");
     d.put("SIMULATOR_PORT", "9090");
+    d.put("METRICS_PORT", "0");
     DEFAULTS = Collections.unmodifiableMap(d);
   }
 
@@ -88,7 +89,7 @@ public final class EngineConfig {
       "BREAKER_RESET_MS", "LLM_ROUTE_P95_MS", "LLM_ROUTE_MIN_DWELL_S", "LLM_CONCURRENCY",
       "REPORT_SECTION_CONCURRENCY", "MAX_PARALLEL_SEARCHES", "MAX_PARALLEL_SEARCHES_CAP",
       "CHUNK_SIZE", "CHUNK_OVERLAP", "CHUNK_THRESHOLD", "DB_BATCH_ROWS", "DB_BATCH_MS");
-  private static final List<String> PORT_KEYS = List.of("HTTP_PORT", "CLUSTER_PORT", "SIMULATOR_PORT");
+  private static final List<String> PORT_KEYS = List.of("HTTP_PORT", "CLUSTER_PORT", "SIMULATOR_PORT", "METRICS_PORT");
   private static final List<String> POSITIVE_KEYS = List.of(
       "MAX_BODY_BYTES", "PROVIDER_TIMEOUT_MS", "BREAKER_MAX_FAILURES", "BREAKER_RESET_MS",
       "LLM_CONCURRENCY", "REPORT_SECTION_CONCURRENCY", "MAX_PARALLEL_SEARCHES",
