@@ -179,14 +179,15 @@ public final class EngineMain {
   private static void awaitShutdown(Vertx vertx) {
     CountDownLatch done = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("shutting down");
+      String name = EngineMain.class.getName();
+      Logging.direct(java.util.logging.Level.INFO, name, "shutting down: undeploying services, leaving the cluster");
       boolean clean = true;
       try {
         vertx.close().await(30, TimeUnit.SECONDS);
-        log.info("stopped");
+        Logging.direct(java.util.logging.Level.INFO, name, "stopped");
       } catch (Exception e) {
         clean = false;
-        log.warn("shutdown did not complete cleanly: {}", e.getMessage());
+        Logging.direct(java.util.logging.Level.WARNING, name, "shutdown did not complete cleanly: " + e.getMessage());
       }
       done.countDown();
       System.out.flush();
