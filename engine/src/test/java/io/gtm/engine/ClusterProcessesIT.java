@@ -59,7 +59,10 @@ class ClusterProcessesIT {
 
     EngineProcess gateway = launch("gateway", env, "service", "gateway", "--cluster");
     EngineProcess qg1 = launch("qg1", env, "service", "query-generator", "--cluster");
-    EngineProcess qg2 = launch("qg2", env, "service", "query-generator", "--cluster");
+    int metricsPort = TestPorts.free();
+    Map<String, String> withMetrics = new HashMap<>(env);
+    withMetrics.put("METRICS_PORT", String.valueOf(metricsPort));
+    EngineProcess qg2 = launch("qg2", withMetrics, "service", "query-generator", "--cluster");
 
     // this test joins the same cluster as a fourth node
     self = Cluster.start(EngineConfig.of(env), true).await(60, TimeUnit.SECONDS);
@@ -77,6 +80,12 @@ class ClusterProcessesIT {
     JsonObject gatewayPong = pingUntil("gateway", 30_000);
     assertThat(gatewayPong).as(logs()).isNotNull();
     assertThat(gatewayPong.getLong("pid")).isEqualTo(gateway.pid());
+
+    // a service process without the gateway serves its own metrics, labelled with its service
+    HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body()).contains("vertx_eventbus_").contains("service=\"query-generator\"");
 
     // the gateway's readiness lists every node of the cluster (3 processes + this test)
     JsonArray members = awaitMembers(httpPort, 4, 60_000);
