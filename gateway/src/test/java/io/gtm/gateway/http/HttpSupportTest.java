@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 class HttpSupportTest {
   static Vertx vertx;
   static TestHttp http;
+  static TestHttp keyed;
 
   @BeforeAll
   static void start() throws Exception {
@@ -58,6 +59,30 @@ class HttpSupportTest {
     vertx.createHttpServer().requestHandler(ApiRouter.requestHandler(ApiRouter.finish(router)))
         .listen(port).await(10, TimeUnit.SECONDS);
     http = new TestHttp(port);
+
+    EngineConfig keyedCfg = EngineConfig.of(Map.of("API_KEYS", "alpha-key-1,beta-key-2"));
+    Router keyedRouter = ApiRouter.create(vertx, keyedCfg, new Readiness(vertx, keyedCfg));
+    keyedRouter.get("/api/test/job/:owner").handler(ctx -> HttpSupport.json(ctx, 200, new JsonObject()
+        .put("owner", HttpSupport.owner(ctx))
+        .put("may_access", HttpSupport.mayAccess(ctx, ctx.pathParam("owner")))));
+    int keyedPort = TestPorts.free();
+    vertx.createHttpServer().requestHandler(ApiRouter.requestHandler(ApiRouter.finish(keyedRouter)))
+        .listen(keyedPort).await(10, TimeUnit.SECONDS);
+    keyed = new TestHttp(keyedPort);
+  }
+
+  @Test
+  void ownerIsPerKeyAndJobsArePrivateToTheirKey() throws Exception {
+    JsonObject alpha = json(keyed.get("/api/test/job/x", "Authorization", "Bearer alpha-key-1"));
+    JsonObject alphaAgain = json(keyed.get("/api/test/job/x", "X-API-Key", "alpha-key-1"));
+    JsonObject beta = json(keyed.get("/api/test/job/x", "X-API-Key", "beta-key-2"));
+    assertThat(alpha.getString("owner")).isEqualTo(alphaAgain.getString("owner")).isNotEqualTo(beta.getString("owner"));
+    assertThat(alpha.getString("owner")).doesNotContain("alpha");
+    String alphaOwner = alpha.getString("owner");
+    assertThat(json(keyed.get("/api/test/job/" + alphaOwner, "X-API-Key", "alpha-key-1")).getBoolean("may_access")).isTrue();
+    assertThat(json(keyed.get("/api/test/job/" + alphaOwner, "X-API-Key", "beta-key-2")).getBoolean("may_access")).isFalse();
+    // open API: every caller may see every job
+    assertThat(json(http.post("/api/test/echo", "{}")).getString("owner")).matches("[0-9a-f]{64}");
   }
 
   @AfterAll
