@@ -62,7 +62,7 @@ public final class RedisRateLimiter implements RateLimiter {
           return math.max(1, tonumber(entries[i + 1]) + window - now)
         end
       end
-      return window
+      return math.max(1, tonumber(entries[#entries]) + window - now)
       """;
 
   private final Vertx vertx;

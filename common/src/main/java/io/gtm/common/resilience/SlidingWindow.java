@@ -44,7 +44,8 @@ public final class SlidingWindow {
         return Math.max(1, g[0] + windowMs - nowMs);
       }
     }
-    return windowMs; // unreachable: freeing everything always suffices
+    // only a weight above the limit gets here: it waits for the window to empty
+    return Math.max(1, grants.peekLast()[0] + windowMs - nowMs);
   }
 
   /** Units granted in the window ending at {@code nowMs}. */
