@@ -31,6 +31,9 @@ public final class Addresses {
   /** any -> db-writer: {@code {query, params}} -> {@code {rows: [...]}} (named queries, see {@code DbQueries}). */
   public static final String DB_QUERY = "db.query";
 
+  /** any -> db-writer: {@code {}} -> {@code {status: UP|DOWN, mode: postgres|memory, detail}} (gateway readiness). */
+  public static final String DB_HEALTH = "db.health";
+
   /** Prefix of the per-job event stream: the job's owner publishes {@code JobEvent}s, gateways fan them out. */
   public static final String JOB_EVENTS_PREFIX = "events.job.";
 

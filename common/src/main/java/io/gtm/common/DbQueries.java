@@ -1,37 +1,60 @@
 package io.gtm.common;
 
+import java.util.List;
+
 /**
  * Named read queries answered by db-writer on {@link Addresses#DB_QUERY}. Request
  * {@code {query: NAME, params: {...}}}, reply {@code {rows: [ {column: value} ]}} (jsonb columns
- * come back as JSON objects/arrays, timestamps as ISO strings).
+ * come back as JSON objects/arrays, timestamps as ISO-8601 UTC strings, absent values as null).
+ * A missing or malformed parameter, or an unknown name, fails with
+ * {@code ErrorCode.VALIDATION} (422) naming the parameter ({@code query} for the name).
+ * {@code offset} defaults to 0, {@code limit} to 1000 (at most 10000).
  */
 public final class DbQueries {
   private DbQueries() {}
 
-  /** params {id} -> the research_runs row. */
+  /** params {id} -> the research_runs row (every column), or no row. */
   public static final String RESEARCH_RUN = "research_run";
-  /** params {run_id, offset, limit} -> company_results rows in insertion order. */
+  /**
+   * params {run_id, offset?, limit?, after_seq?} -> company_results rows {run_id, domain,
+   * confidence_score, result, seq, created_at} in insertion order (seq ascending); with
+   * {@code after_seq} only rows whose seq is greater (keyset paging).
+   */
   public static final String COMPANY_RESULTS = "company_results";
   /** params {run_id} -> [{count}] results stored for the run. */
+  /** params {run_id, domain} -> the company_results row of one domain of a run (for reports). */
+  public static final String COMPANY_RESULT = "company_result";
   public static final String COMPANY_RESULTS_COUNT = "company_results_count";
   /** params {run_id, domains: [..]} -> [{domain}] of those domains already stored (for resume). */
   public static final String COMPANY_RESULTS_DOMAINS = "company_results_domains";
-  /** params {job_id, after_seq, limit} -> job_events rows (seq > after_seq) ordered by seq. */
+  /**
+   * params {job_id, after_seq?, limit?} -> job_events rows {job_id, seq, type, data, created_at}
+   * with seq > after_seq (default -1: all) ordered by seq.
+   */
   public static final String JOB_EVENTS = "job_events";
-  /** params {status: [..]} -> research_runs rows whose status is one of these (takeover after a crash). */
+  /** params {status: [..]} -> research_runs rows whose status is one of these (takeover after a crash), oldest first. */
   public static final String RESEARCH_RUNS_BY_STATUS = "research_runs_by_status";
-  /** params {id} -> the documents row (content excluded). */
+  /** params {id} -> the documents row (every column but content). */
   public static final String DOCUMENT = "document";
   /** params {id} -> [{content}] the document's stored text. */
   public static final String DOCUMENT_CONTENT = "document_content";
-  /** params {status: [..]} -> documents rows whose status is one of these (resume after a crash). */
+  /** params {status: [..]} -> documents rows (content excluded) whose status is one of these (resume after a crash), oldest first. */
   public static final String DOCUMENTS_BY_STATUS = "documents_by_status";
-  /** params {document_id} -> chapters rows ordered by number. */
+  /** params {document_id} -> chapters rows (every column) ordered by number. */
   public static final String CHAPTERS = "chapters";
   /** params {keys: [..]} -> summary_cache rows {key, value} for the keys present. */
   public static final String SUMMARY_CACHE = "summary_cache";
-  /** params {id} -> the reports row. */
+  /** params {id} -> the reports row (every column). */
   public static final String REPORT = "report";
-  /** params {report_id} -> report_sections rows. */
+  /** params {report_id} -> report_sections rows (every column) ordered by name. */
   public static final String REPORT_SECTIONS = "report_sections";
+  /** params {prefix} -> [{count}] bench_rows whose id starts with prefix (benchmarks and tests). */
+  public static final String BENCH_ROWS_COUNT = "bench_rows_count";
+
+  /** Every name above. */
+  public static final List<String> ALL = List.of(
+      COMPANY_RESULT,
+      RESEARCH_RUN, COMPANY_RESULTS, COMPANY_RESULTS_COUNT, COMPANY_RESULTS_DOMAINS, JOB_EVENTS,
+      RESEARCH_RUNS_BY_STATUS, DOCUMENT, DOCUMENT_CONTENT, DOCUMENTS_BY_STATUS, CHAPTERS,
+      SUMMARY_CACHE, REPORT, REPORT_SECTIONS, BENCH_ROWS_COUNT);
 }

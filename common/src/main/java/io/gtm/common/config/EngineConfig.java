@@ -78,6 +78,10 @@ public final class EngineConfig {
     d.put("LOG_FORMAT", "text");
     d.put("DB_BATCH_ROWS", "100");
     d.put("DB_BATCH_MS", "250");
+    d.put("DB_BATCH_MAX_ROWS", null);
+    d.put("DB_QUEUE_CAPACITY", null);
+    d.put("DB_POOL_SIZE", null);
+    d.put("DB_FALLBACK", null);
     d.put("SIMULATOR_PORT", "9090");
     DEFAULTS = Collections.unmodifiableMap(d);
   }
@@ -87,7 +91,8 @@ public final class EngineConfig {
       "LLM_RPM", "LLM_TPM", "PROVIDER_TIMEOUT_MS", "PROVIDER_MAX_RETRIES", "BREAKER_MAX_FAILURES",
       "BREAKER_RESET_MS", "LLM_ROUTE_P95_MS", "LLM_ROUTE_MIN_DWELL_S", "LLM_CONCURRENCY",
       "REPORT_SECTION_CONCURRENCY", "MAX_PARALLEL_SEARCHES", "MAX_PARALLEL_SEARCHES_CAP",
-      "CHUNK_SIZE", "CHUNK_OVERLAP", "CHUNK_THRESHOLD", "DB_BATCH_ROWS", "DB_BATCH_MS");
+      "CHUNK_SIZE", "CHUNK_OVERLAP", "CHUNK_THRESHOLD", "DB_BATCH_ROWS", "DB_BATCH_MS",
+      "DB_BATCH_MAX_ROWS", "DB_QUEUE_CAPACITY", "DB_POOL_SIZE");
   private static final List<String> PORT_KEYS = List.of("HTTP_PORT", "CLUSTER_PORT", "SIMULATOR_PORT");
   private static final List<String> POSITIVE_KEYS = List.of(
       "MAX_BODY_BYTES", "PROVIDER_TIMEOUT_MS", "BREAKER_MAX_FAILURES", "BREAKER_RESET_MS",

@@ -15,7 +15,7 @@ public record DbWrite(String table, List<JsonObject> rows) {
 
   public static final Set<String> TABLES = Set.of(
       "research_runs", "company_results", "documents", "chapters", "reports", "report_sections",
-      "job_events", "bench_rows");
+      "job_events", "summary_cache", "bench_rows");
 
   public DbWrite {
     if (table == null || !TABLES.contains(table)) {
