@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class Breakers {
   private static final Logger log = LoggerFactory.getLogger(Breakers.class);
   private static final Map<String, Entry> BREAKERS = new ConcurrentHashMap<>();
+  private static final java.util.Set<String> GAUGES = ConcurrentHashMap.newKeySet();
 
   private record Entry(Vertx vertx, CircuitBreaker breaker) {}
 
@@ -66,7 +67,9 @@ public final class Breakers {
   }
 
   private static void registerGauge(String provider) {
-    // registering twice returns the existing gauge; it reads whichever breaker is current
+    if (!GAUGES.add(provider)) {
+      return; // the gauge reads whichever breaker is current
+    }
     Gauge.builder(MetricNames.BREAKER_STATE, () -> {
       Entry e = BREAKERS.get(provider);
       return e == null ? 0 : stateValue(e.breaker().state());
