@@ -65,7 +65,7 @@ public final class ProviderGate {
     }
     String key = s.keyPrefix() + s.name() + ":" + kind;
     return new RedisRateLimiter(vertx, RedisConnections.shared(vertx, s.redisUrl() == null ? "redis://127.0.0.1:6379" : s.redisUrl()),
-        s.name() + " " + kind, key, limit, s.windowMs());
+        s.name() + " " + kind, key, limit, s.windowMs() + s.windowPadMs());
   }
 
   public WebClient web() {

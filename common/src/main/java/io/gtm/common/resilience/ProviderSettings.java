@@ -9,6 +9,8 @@ import io.gtm.common.config.EngineConfig;
  * @param rpm             requests per window, 0 = no limit
  * @param tpm             tokens per window, 0 = no limit
  * @param windowMs        the rate-limit window (60,000; tests shorten it)
+ * @param windowPadMs     added to the window we enforce: covers the spread between a grant and the
+ *                        request's arrival at the provider (connection set-up, scheduling)
  * @param timeoutMs       per-attempt timeout
  * @param maxRetries      retries after the first attempt
  * @param maxConcurrency  calls in flight at once in this process (and the HTTP pool size)
@@ -19,10 +21,11 @@ import io.gtm.common.config.EngineConfig;
  * @param backoff         retry backoff
  * @param maxRetryAfterMs the longest provider-requested wait honoured; beyond it the call fails
  */
-public record ProviderSettings(String name, int rpm, long tpm, long windowMs, long timeoutMs, int maxRetries,
+public record ProviderSettings(String name, int rpm, long tpm, long windowMs, long windowPadMs, long timeoutMs, int maxRetries,
                                int maxConcurrency, int breakerMaxFailures, long breakerResetMs,
                                String redisUrl, String keyPrefix, Backoff backoff, long maxRetryAfterMs) {
   public static final long DEFAULT_WINDOW_MS = 60_000;
+  public static final long DEFAULT_WINDOW_PAD_MS = 1_000;
   public static final int DEFAULT_MAX_CONCURRENCY = 200;
   public static final long DEFAULT_MAX_RETRY_AFTER_MS = 120_000;
 
@@ -45,6 +48,7 @@ public record ProviderSettings(String name, int rpm, long tpm, long windowMs, lo
         rpmKey == null ? 0 : config.getInt(rpmKey),
         tpmKey == null ? 0 : config.getInt(tpmKey),
         DEFAULT_WINDOW_MS,
+        DEFAULT_WINDOW_PAD_MS,
         config.getInt("PROVIDER_TIMEOUT_MS"),
         config.getInt("PROVIDER_MAX_RETRIES"),
         maxConcurrency,
@@ -57,32 +61,37 @@ public record ProviderSettings(String name, int rpm, long tpm, long windowMs, lo
   }
 
   public ProviderSettings withName(String n) {
-    return new ProviderSettings(n, rpm, tpm, windowMs, timeoutMs, maxRetries, maxConcurrency, breakerMaxFailures,
+    return new ProviderSettings(n, rpm, tpm, windowMs, windowPadMs, timeoutMs, maxRetries, maxConcurrency, breakerMaxFailures,
         breakerResetMs, redisUrl, keyPrefix, backoff, maxRetryAfterMs);
   }
 
   public ProviderSettings withLimits(int newRpm, long newTpm, long newWindowMs) {
-    return new ProviderSettings(name, newRpm, newTpm, newWindowMs, timeoutMs, maxRetries, maxConcurrency,
+    return new ProviderSettings(name, newRpm, newTpm, newWindowMs, windowPadMs, timeoutMs, maxRetries, maxConcurrency,
         breakerMaxFailures, breakerResetMs, redisUrl, keyPrefix, backoff, maxRetryAfterMs);
   }
 
   public ProviderSettings withTimeout(long newTimeoutMs, int newMaxRetries, Backoff newBackoff) {
-    return new ProviderSettings(name, rpm, tpm, windowMs, newTimeoutMs, newMaxRetries, maxConcurrency,
+    return new ProviderSettings(name, rpm, tpm, windowMs, windowPadMs, newTimeoutMs, newMaxRetries, maxConcurrency,
         breakerMaxFailures, breakerResetMs, redisUrl, keyPrefix, newBackoff, maxRetryAfterMs);
   }
 
+  public ProviderSettings withWindowPad(long padMs) {
+    return new ProviderSettings(name, rpm, tpm, windowMs, padMs, timeoutMs, maxRetries, maxConcurrency,
+        breakerMaxFailures, breakerResetMs, redisUrl, keyPrefix, backoff, maxRetryAfterMs);
+  }
+
   public ProviderSettings withBreaker(int maxFailures, long resetMs) {
-    return new ProviderSettings(name, rpm, tpm, windowMs, timeoutMs, maxRetries, maxConcurrency,
+    return new ProviderSettings(name, rpm, tpm, windowMs, windowPadMs, timeoutMs, maxRetries, maxConcurrency,
         maxFailures, resetMs, redisUrl, keyPrefix, backoff, maxRetryAfterMs);
   }
 
   public ProviderSettings withRedis(String url, String prefix) {
-    return new ProviderSettings(name, rpm, tpm, windowMs, timeoutMs, maxRetries, maxConcurrency,
+    return new ProviderSettings(name, rpm, tpm, windowMs, windowPadMs, timeoutMs, maxRetries, maxConcurrency,
         breakerMaxFailures, breakerResetMs, url, prefix, backoff, maxRetryAfterMs);
   }
 
   public ProviderSettings withConcurrency(int n) {
-    return new ProviderSettings(name, rpm, tpm, windowMs, timeoutMs, maxRetries, n,
+    return new ProviderSettings(name, rpm, tpm, windowMs, windowPadMs, timeoutMs, maxRetries, n,
         breakerMaxFailures, breakerResetMs, redisUrl, keyPrefix, backoff, maxRetryAfterMs);
   }
 }

@@ -9,7 +9,7 @@ public final class TestProviders {
   private TestProviders() {}
 
   public static ProviderSettings settings(String name) {
-    return new ProviderSettings(name, 0, 0, ProviderSettings.DEFAULT_WINDOW_MS, 2_000, 3, 16, 5, 30_000, REDIS,
+    return new ProviderSettings(name, 0, 0, ProviderSettings.DEFAULT_WINDOW_MS, ProviderSettings.DEFAULT_WINDOW_PAD_MS, 2_000, 3, 16, 5, 30_000, REDIS,
         "test:" + UUID.randomUUID() + ":", new Backoff(50, 400), ProviderSettings.DEFAULT_MAX_RETRY_AFTER_MS);
   }
 }
