@@ -31,6 +31,15 @@ final class LlmCallMetrics {
     });
   }
 
+  /**
+   * Tokens a call may use, as providers count TPM: prompt + max_tokens. The prompt estimate
+   * (chars / 4) gets 10 % and a few tokens per message of headroom, so that the limiter does
+   * not under-count what the provider counts.
+   */
+  static long tokenWeight(LlmRequest request) {
+    return (long) Math.ceil(request.estimatedPromptTokens() * 1.1) + 8 + Math.max(0, request.maxTokens());
+  }
+
   /** The failure an {@link LlmClient} reports: an {@link LlmException}, terminal when retrying cannot help. */
   static Throwable toLlmException(Throwable error) {
     if (error instanceof LlmException) {

@@ -10,6 +10,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import static io.gtm.common.llm.LlmCallMetrics.tokenWeight;
 
 /**
  * OpenAI-compatible chat completions (OpenAI, Ollama, vLLM, Gemini's compatible endpoint):
@@ -47,7 +48,7 @@ public final class OpenAiClient implements LlmClient {
   @Override
   public Future<LlmResponse> complete(LlmRequest request) {
     Buffer body = requestBody(request).toBuffer();
-    long weight = request.estimatedPromptTokens() + Math.max(0, request.maxTokens());
+    long weight = tokenWeight(request);
     Future<LlmResponse> call = gate.call(weight,
         () -> gate.web().postAbs(url)
             .putHeader("Authorization", "Bearer " + apiKey)
