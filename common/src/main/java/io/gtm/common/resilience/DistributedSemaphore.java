@@ -88,6 +88,17 @@ public final class DistributedSemaphore {
     this.renewTimer = vertx.setPeriodic(Math.max(1, leaseMs / 3), id -> renew());
   }
 
+  /**
+   * The cluster's semaphore {@code name} with {@code limit} permits, in the Redis of
+   * {@code REDIS_URL} under a key scoped by {@code CLUSTER_NAME}; e.g.
+   * {@code DistributedSemaphore.create(vertx, config, "llm", config.getInt("LLM_CONCURRENCY"))}.
+   */
+  public static DistributedSemaphore create(Vertx vertx, io.gtm.common.config.EngineConfig config, String name, int limit) {
+    String url = config.get("REDIS_URL", "redis://127.0.0.1:6379");
+    String key = "gtm:" + config.get("CLUSTER_NAME", "gtm") + ":semaphore:" + name;
+    return new DistributedSemaphore(vertx, io.gtm.common.redis.RedisConnections.shared(vertx, url), key, limit);
+  }
+
   public int limit() {
     return limit;
   }
