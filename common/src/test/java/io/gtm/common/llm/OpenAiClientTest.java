@@ -115,6 +115,23 @@ class OpenAiClientTest {
   }
 
   @Test
+  void theTokenLimitHoldsCallsBackInsteadOfEarning429s() throws Exception {
+    sim.configure("openai", new JsonObject().put("tpm", 1_000).put("window_ms", 1_500));
+    ProviderSettings s = TestProviders.settings("openai").withLimits(0, 1_000, 1_500).withWindowPad(500);
+    OpenAiClient c = client(s, KEY, false);
+    LlmRequest big = LlmRequest.text(LlmOperations.SUMMARIZE_CHUNK, "s", "Summarize: A short text.", new JsonObject(), 400);
+    long start = System.currentTimeMillis();
+    java.util.List<Future<LlmResponse>> calls = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      calls.add(c.complete(big));
+    }
+    Future.all(calls).await(20, TimeUnit.SECONDS);
+    // ~415 tokens a call: 2 per window of 1.5 s (+0.5 s pad), so 3 windows, and no 429
+    assertThat(stats().getLong("rate_limited")).isZero();
+    assertThat(System.currentTimeMillis() - start).isGreaterThanOrEqualTo(4_000);
+  }
+
+  @Test
   void terminalQuotaIsNotRetriedAndOpensTheBreaker() throws Exception {
     sim.configure("openai", new JsonObject().put("terminal_quota", true));
     OpenAiClient c = client();
