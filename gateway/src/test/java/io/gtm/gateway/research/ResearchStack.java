@@ -17,11 +17,11 @@ import java.util.Map;
  * The research pipeline for tests: the provider simulator, db-writer on the real PostgreSQL,
  * query-generator, search-workers, analyzer (offline LLM) and the gateway on a free port.
  */
-final class ResearchStack {
-  final Vertx vertx;
-  final Simulator simulator;
-  final GatewayVerticle gateway;
-  final EngineConfig config;
+public final class ResearchStack {
+  public final Vertx vertx;
+  public final Simulator simulator;
+  public final GatewayVerticle gateway;
+  public final EngineConfig config;
 
   private ResearchStack(Vertx vertx, Simulator simulator, GatewayVerticle gateway, EngineConfig config) {
     this.vertx = vertx;
@@ -30,7 +30,7 @@ final class ResearchStack {
     this.config = config;
   }
 
-  static Future<ResearchStack> start(Vertx vertx, Map<String, String> overrides) {
+  public static Future<ResearchStack> start(Vertx vertx, Map<String, String> overrides) {
     return Simulator.start(vertx, 0).compose(sim -> {
       Map<String, String> env = new HashMap<>();
       env.put("HTTP_PORT", "0");
@@ -55,7 +55,7 @@ final class ResearchStack {
     });
   }
 
-  int port() {
+  public int port() {
     return gateway.actualPort();
   }
 }
