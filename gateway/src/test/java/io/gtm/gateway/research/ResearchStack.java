@@ -15,7 +15,8 @@ import java.util.Map;
 
 /**
  * The research pipeline for tests: the provider simulator, db-writer on the real PostgreSQL,
- * query-generator, search-workers, analyzer (offline LLM) and the gateway on a free port.
+ * query-generator, search-workers, analyzer (offline LLM, or {@code LLM_PROVIDER=openai}: the
+ * simulator's OpenAI-compatible endpoint) and the gateway on a free port.
  */
 public final class ResearchStack {
   public final Vertx vertx;
@@ -43,6 +44,10 @@ public final class ResearchStack {
       env.put("PROVIDER_MAX_RETRIES", "1");
       env.put("DB_BATCH_MS", "20");
       env.putAll(overrides);
+      if ("openai".equals(env.get("LLM_PROVIDER")) && !overrides.containsKey("LLM_BASE_URL")) {
+        env.put("LLM_BASE_URL", sim.openAiBaseUrl());
+        env.putIfAbsent("LLM_API_KEY", "sk-test");
+      }
       EngineConfig cfg = EngineConfig.of(env);
       DeploymentOptions opts = new DeploymentOptions().setConfig(cfg.toJson());
       GatewayVerticle gateway = new GatewayVerticle();
