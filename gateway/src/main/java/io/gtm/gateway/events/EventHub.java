@@ -5,6 +5,8 @@ import io.gtm.common.ApiException;
 import io.gtm.common.DbQueries;
 import io.gtm.common.ErrorCode;
 import io.gtm.common.config.EngineConfig;
+import io.gtm.common.metrics.MetricNames;
+import io.gtm.common.metrics.Metrics;
 import io.gtm.common.events.JobEventLog;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -129,8 +131,18 @@ public final class EventHub {
       ws.textMessageHandler(this::onText);
       ws.binaryMessageHandler(b -> onText(b.toString()));
       ws.closeHandler(v -> shutDown());
-      ws.exceptionHandler(err -> log.debug("WebSocket error: {}", err.getMessage()));
+      ws.exceptionHandler(this::onError);
       scheduleIdleCheck(limits.idleTimeoutMs());
+    }
+
+    private void onError(Throwable err) {
+      // Vert.x reports a message over the server's max message size here and keeps reading: close instead
+      String text = String.valueOf(err.getMessage());
+      if (text.contains("max message size") || text.contains("frame length")) {
+        closeWith((short) 1009, "message too big", "too_big");
+      } else {
+        log.debug("WebSocket error: {}", text);
+      }
     }
 
     private void shutDown() {
@@ -148,17 +160,18 @@ public final class EventHub {
         }
         long quietMs = (System.nanoTime() - lastHeard) / 1_000_000;
         if (subs.isEmpty() && quietMs >= limits.idleTimeoutMs()) {
-          closeWith((short) 1001, "idle");
+          closeWith((short) 1001, "idle", "idle");
         } else {
           scheduleIdleCheck(subs.isEmpty() ? limits.idleTimeoutMs() - quietMs : limits.idleTimeoutMs());
         }
       });
     }
 
-    private void closeWith(short status, String reason) {
+    private void closeWith(short status, String reason, String metricReason) {
       if (closing) {
         return;
       }
+      Metrics.registry().counter(MetricNames.WS_CLOSED, MetricNames.TAG_REASON, metricReason).increment();
       log.debug("closing WebSocket {}: {}", ws.remoteAddress(), reason);
       shutDown();
       ws.close(status, reason).onFailure(err -> log.debug("WebSocket close failed: {}", err.getMessage()));
@@ -166,7 +179,7 @@ public final class EventHub {
 
     /** A client that stopped reading: dropped rather than buffered without bound (it can reconnect and replay). */
     void tooSlow() {
-      closeWith((short) 1008, "client too slow: reconnect and subscribe again to replay");
+      closeWith((short) 1008, "client too slow: reconnect and subscribe again to replay", "slow");
     }
 
     /** Queues a write after every earlier one, so that events leave in order. */
