@@ -34,6 +34,7 @@ public final class GatewayVerticle extends VerticleBase {
     return parts
         .compose(v -> vertx.createHttpServer(serverOptions(cfg))
             .requestHandler(ApiRouter.requestHandler(ApiRouter.finish(router)))
+            .invalidRequestHandler(ApiRouter.invalidRequestHandler())
             .listen(cfg.getInt("HTTP_PORT")))
         .onSuccess(s -> server = s)
         .compose(s -> Ping.register(vertx, SERVICE));
