@@ -9,7 +9,12 @@ import java.util.Locale;
 
 /** One HTTP/1.1 exchange over a plain socket, for what java.net.http will not send (Upgrade, lying lengths). */
 final class RawHttp {
-  record Answer(int status, String head, String body) {
+  /** An answer; {@code truncated} when the connection ended inside a chunked body. */
+  record Answer(int status, String head, String body, boolean truncated) {
+    Answer(int status, String head, String body) {
+      this(status, head, body, false);
+    }
+
     String header(String name) {
       for (String line : head.split("\r\n")) {
         int colon = line.indexOf(':');
@@ -81,8 +86,11 @@ final class RawHttp {
     } else if (chunked != null && chunked.toLowerCase(Locale.ROOT).contains("chunked")) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       while (true) {
-        String size = line(in);
-        int n = Integer.parseInt(size.split(";")[0].trim(), 16);
+        String size = line(in).split(";")[0].trim();
+        if (size.isEmpty()) {
+          return new Answer(status, h, out.toString(StandardCharsets.UTF_8), true);
+        }
+        int n = Integer.parseInt(size, 16);
         if (n == 0) {
           line(in);
           break;
@@ -91,7 +99,7 @@ final class RawHttp {
         line(in);
       }
       body = out.toByteArray();
-    } else if (status == 101 || status == 204 || status == 304) {
+    } else if (status == 101 || status == 204 || status == 304 || status == 100) {
       body = new byte[0];
     } else {
       body = in.readAllBytes();
