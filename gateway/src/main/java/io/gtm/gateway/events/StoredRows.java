@@ -48,13 +48,14 @@ public final class StoredRows {
 
   /**
    * Writes a JSON array, {@code [item,item,...]}, of one column of the query's rows, through
-   * {@code write} (called with successive text pieces).
+   * {@code write} (called with successive text pieces). The rows' {@code seq} starts at 1
+   * (db-writer refuses a negative {@code after_seq} for result tables).
    */
   public static Future<Void> writeArray(Vertx vertx, String query, JsonObject params, String column,
                                         Function<String, Future<Void>> write) {
     boolean[] first = {true};
     return write.apply("[")
-        .compose(v -> each(vertx, query, params, -1, rows -> {
+        .compose(v -> each(vertx, query, params, 0, rows -> {
           StringBuilder sb = new StringBuilder(rows.size() * 256);
           for (int i = 0; i < rows.size(); i++) {
             if (!first[0]) {

@@ -34,7 +34,7 @@ class ResearchApiTest {
   @BeforeAll
   void start() throws Exception {
     vertx = Vertx.vertx();
-    stack = ResearchStack.start(vertx, Map.of()).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    stack = ResearchStack.start(vertx, "openai", 3, Map.of()).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     http = vertx.createHttpClient();
   }
 
@@ -183,7 +183,7 @@ class ResearchApiTest {
     List<String> domains = IntStream.range(0, 40).mapToObj(i -> "wsco" + i + ".com").toList();
     String id = call(HttpMethod.POST, "/api/research/jobs", body(domains, "quick").encode()).json().getString("research_id");
     List<JsonObject> received = new CopyOnWriteArrayList<>();
-    WebSocketClient ws = vertx.createWebSocketClient();
+    WebSocketClient ws = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions().setMaxMessageSize(64 << 20));
     ws.connect(stack.port(), "127.0.0.1", "/ws").onSuccess(socket -> {
       socket.textMessageHandler(t -> received.add(new JsonObject(t)));
       socket.writeTextMessage(new JsonObject().put("subscribe", id).encode());
