@@ -68,6 +68,10 @@ final class ResearchStack {
       env.put("PROVIDER_MAX_RETRIES", "1");
       env.put("DB_BATCH_MS", "20");
       env.put("API_JOBS_PER_MINUTE", "1000");
+      // no provider rate limits: they are shared through Redis by every engine (and test) on this machine
+      for (String rpm : List.of("TAVILY_RPM", "NEWSAPI_RPM", "GREENHOUSE_RPM", "LLM_RPM")) {
+        env.put(rpm, "0");
+      }
       env.putAll(overrides);
       env.values().removeIf(v -> v == null);
       EngineConfig cfg = EngineConfig.of(env);
