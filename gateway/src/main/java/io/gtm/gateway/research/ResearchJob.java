@@ -108,6 +108,7 @@ public final class ResearchJob {
   private List<Strategy> strategies = List.of();
   private String strategySource;
   private SearchSchedule schedule;
+  private volatile int maxOpen;
   /** The evidence of each open domain, de-duplicated by (url, title, snippet). */
   private final Map<Integer, Found> evidence = new HashMap<>();
   private final ArrayDeque<Integer> readyForAnalysis = new ArrayDeque<>();
@@ -235,7 +236,7 @@ public final class ResearchJob {
     int window = limits.values().stream().mapToInt(Integer::intValue).sum();
     // domains open at once: enough to keep every pool busy while finished domains wait for their
     // analysis and the commit of their result, few enough that the evidence held stays small
-    int maxOpen = Math.max(MIN_OPEN_DOMAINS, 4 * window);
+    maxOpen = Math.max(MIN_OPEN_DOMAINS, 4 * window);
     schedule = new SearchSchedule(request.companyDomains().size(), lanes, limits, maxOpen);
     searchStartNanos = System.nanoTime();
     pump();
@@ -568,6 +569,11 @@ public final class ResearchJob {
       worst = Math.max(worst, now - j.lastProgressAt);
     }
     return worst / 1000.0;
+  }
+
+  /** For tests and benchmarks: the most domains this job keeps open at once (0 before its strategies). */
+  int maxOpenDomains() {
+    return maxOpen;
   }
 
   /** For tests and benchmarks: how many domains hold evidence in memory right now. */

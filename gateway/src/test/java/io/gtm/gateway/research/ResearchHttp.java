@@ -47,13 +47,24 @@ final class ResearchHttp {
   }
 
   Reply call(HttpMethod method, String path, String body) throws Exception {
-    Future<Reply> f = http.request(new RequestOptions().setMethod(method).setPort(port).setHost("127.0.0.1").setURI(path))
+    Future<Reply> f = http.request(new RequestOptions().setMethod(method).setPort(port).setHost("127.0.0.1").setURI(path)
+            .setIdleTimeout(20_000))
         .compose(req -> {
           req.putHeader("Content-Type", "application/json");
           return body == null ? req.send() : req.send(Buffer.buffer(body));
         })
         .compose(res -> res.body().map(b -> new Reply(res.statusCode(), b.toString(), res.getHeader("Content-Type"))));
-    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      // a stuck call: show where every thread is, to tell a blocked event loop from a lost request
+      StringBuilder dump = new StringBuilder("no answer to " + method + " " + path + " in 60 s; threads:\n");
+      for (java.lang.management.ThreadInfo t : java.lang.management.ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
+        dump.append(t);
+      }
+      System.out.println(dump);
+      throw e;
+    }
   }
 
   Reply post(String path, JsonObject body) throws Exception {
