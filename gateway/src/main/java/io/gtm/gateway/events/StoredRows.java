@@ -40,9 +40,10 @@ public final class StoredRows {
         return Future.succeededFuture(afterSeq);
       }
       long last = rows.getJsonObject(rows.size() - 1).getLong("seq", afterSeq);
-      return sink.apply(rows).compose(v -> rows.size() < PAGE || last <= afterSeq
-          ? Future.succeededFuture(last)
-          : each(vertx, query, params, last, sink));
+      boolean more = rows.size() >= PAGE && last > afterSeq;
+      // the continuation must not capture the page: every level of this recursion stays alive
+      // until the last page is written, so a captured page would keep the whole list in memory
+      return sink.apply(rows).compose(v -> more ? each(vertx, query, params, last, sink) : Future.succeededFuture(last));
     });
   }
 

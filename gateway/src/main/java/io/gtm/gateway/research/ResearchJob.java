@@ -127,6 +127,7 @@ public final class ResearchJob {
   private long analysisStartNanos;
   private long analysisEndNanos;
   private double strategiesSeconds;
+  private double lastAnalysisSeconds;
   private long lastRunWrite;
   private long heartbeatTimer = -1;
   private long finishedAt;
@@ -231,7 +232,10 @@ public final class ResearchJob {
     for (Strategy s : strategies) {
       String lane = CHANNELS.contains(s.channel()) ? s.channel() : DEFAULT_LANE;
       lanes.add(lane);
-      limits.put(lane, lane.equals(DEFAULT_LANE) ? Math.max(n / 4, 2) : n);
+      int pool = lane.equals(DEFAULT_LANE) ? Math.max(n / 4, 2) : n;
+      // the pool in search-workers holds the limit; a few more tasks wait there, so that a freed
+      // slot starts the next search at once instead of after a round trip through this job
+      limits.put(lane, pool + Math.max(2, pool / 2));
     }
     int window = limits.values().stream().mapToInt(Integer::intValue).sum();
     // domains open at once: enough to keep every pool busy while finished domains wait for their
@@ -326,6 +330,7 @@ public final class ResearchJob {
       return;
     }
     analysesInFlight++;
+    long analysisStart = System.nanoTime();
     JsonArray ev = new JsonArray();
     found.forEach(e -> ev.add(e.toJson()));
     vertx.eventBus().<JsonObject>request(Addresses.ANALYZE,
@@ -334,6 +339,7 @@ public final class ResearchJob {
         .map(m -> m.body())
         .onComplete(ar -> {
           analysesInFlight--;
+          lastAnalysisSeconds = (System.nanoTime() - analysisStart) / 1e9;
           if (isOver()) {
             return;
           }
@@ -429,9 +435,7 @@ public final class ResearchJob {
     events.emit("high_confidence_results", new JsonObject().put("threshold", request.confidenceThreshold())
         .put("count", high.size()).put("domains", high));
     JsonObject metrics = new JsonObject().put("search_performance", summary.getJsonObject("search_performance"))
-        .put("stage_seconds", new JsonObject().put("strategies", strategiesSeconds)
-            .put("search", (searchEndNanos - searchStartNanos) / 1e9)
-            .put("analysis", analysisStarted ? (analysisEndNanos - analysisStartNanos) / 1e9 : 0.0))
+        .put("stage_seconds", stageSeconds())
         .put("strategy_source", strategySource);
     events.emit("pipeline_complete", new JsonObject().put(EventWire.STREAM,
             EventWire.streamRef("results", DbQueries.COMPANY_RESULTS, new JsonObject().put("run_id", id), "result"))
@@ -569,6 +573,18 @@ public final class ResearchJob {
       worst = Math.max(worst, now - j.lastProgressAt);
     }
     return worst / 1000.0;
+  }
+
+  /**
+   * Stage timings: strategies, search (first to last search), analysis (first analysis to the
+   * end), the last analysis call, and the time from the last search to the end.
+   */
+  JsonObject stageSeconds() {
+    return new JsonObject().put("strategies", strategiesSeconds)
+        .put("search", (searchEndNanos - searchStartNanos) / 1e9)
+        .put("analysis", analysisStarted ? (analysisEndNanos - analysisStartNanos) / 1e9 : 0.0)
+        .put("last_analysis", lastAnalysisSeconds)
+        .put("after_last_search", searchEndNanos > 0 ? (analysisEndNanos - searchEndNanos) / 1e9 : 0.0);
   }
 
   /** For tests and benchmarks: the most domains this job keeps open at once (0 before its strategies). */
