@@ -2,7 +2,6 @@ package io.gtm.analyzer;
 
 import io.gtm.analyzer.internal.Analysis;
 import io.gtm.analyzer.report.ReportSteps;
-import io.gtm.analyzer.internal.FallbackScorer;
 import io.gtm.common.Addresses;
 import io.gtm.common.ApiException;
 import io.gtm.common.ErrorCode;
@@ -13,6 +12,7 @@ import io.gtm.common.llm.LlmClient;
 import io.gtm.common.llm.LlmClients;
 import io.gtm.common.llm.LlmOperations;
 import io.gtm.common.llm.LlmRequest;
+import io.gtm.common.llm.offline.EvidenceScorer;
 import io.gtm.common.model.Evidence;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * goal_match_signals[], confidence_score, evidence_count, source: "llm"|"scorer", reason?}}. All of
  * the evidence is read: a large body is split into chunks, each analysed by the LLM (JSON schema,
  * validated) and the answers merged. When the LLM fails or answers out of schema, the offline
- * evidence scorer gives the result and {@code source} says so. Also answers
+ * {@link EvidenceScorer} (shared with the offline provider) gives the result and {@code source} says so. Also answers
  * {@link Addresses#REPORT_STEP} (see {@link ReportSteps}).
  */
 public final class AnalyzerVerticle extends VerticleBase {
@@ -84,10 +84,12 @@ public final class AnalyzerVerticle extends VerticleBase {
         .map(a -> result(domain, a, evidence.size(), "llm", null))
         .recover(err -> {
           log.debug("analysis of {} by the scorer: {}", domain, err.getMessage());
-          return Future.succeededFuture(result(domain, FallbackScorer.score(goal, evidence), evidence.size(),
-              "scorer", "LLM analysis failed: " + err.getMessage()));
+          // scoring reads every item: CPU work, off the event loop
+          return vertx.executeBlocking(() -> result(domain, Analysis.of(EvidenceScorer.score(goal, evidence)),
+              evidence.size(), "scorer", "LLM analysis failed: " + err.getMessage()), false);
         })
-        .onSuccess(msg::reply);
+        .onSuccess(msg::reply)
+        .onFailure(err -> msg.fail(ErrorCode.INTERNAL.code(), "analysis of " + domain + " failed: " + err.getMessage()));
   }
 
   private Future<Analysis> analyse(String goal, String domain, List<Evidence> evidence) {

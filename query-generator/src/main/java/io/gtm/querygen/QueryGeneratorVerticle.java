@@ -10,6 +10,7 @@ import io.gtm.common.llm.LlmClient;
 import io.gtm.common.llm.LlmClients;
 import io.gtm.common.llm.LlmOperations;
 import io.gtm.common.llm.LlmRequest;
+import io.gtm.common.llm.offline.StrategyTemplates;
 import io.gtm.common.model.Strategy;
 import io.gtm.querygen.internal.StrategyRules;
 import io.vertx.core.Future;
@@ -23,11 +24,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Research goal -> search strategies. Asks the LLM in JSON mode with a schema, validates the
- * answer (count for the depth, known channels, placeholders), retries once on an answer that is
- * not JSON, and otherwise falls back to template strategies ({@code source: "template"}).
+ * answer (known channels, placeholders, no duplicates; beyond the depth's count the first are kept,
+ * below it template strategies top it up: {@code source: "llm+template"}), retries once on an
+ * answer that is not JSON, and otherwise falls back to the offline provider's template strategies
+ * ({@link StrategyTemplates}, {@code source: "template"}).
  *
  * <p>Consumes {@link Addresses#QUERY_GENERATE}: {@code {research_goal, search_depth}} ->
- * {@code {strategies: [Strategy], source: "llm"|"template", reason?}}.
+ * {@code {strategies: [Strategy], source: "llm"|"llm+template"|"template", reason?}}.
  */
 public final class QueryGeneratorVerticle extends VerticleBase {
   public static final String SERVICE = "query-generator";
@@ -37,7 +40,8 @@ public final class QueryGeneratorVerticle extends VerticleBase {
       write search strategies that find evidence, for one company at a time, of whether the \
       company matches the goal. Each strategy has a channel (google_search: web search; \
       news_search: news articles; jobs_search: the company's job postings), a query_template \
-      that contains {COMPANY_NAME} or {DOMAIN} (replaced per company) and no other placeholder, \
+      that contains {COMPANY_NAME} or {DOMAIN} (replaced per company; optional for jobs_search, \
+      which searches the company's own job board) and no other placeholder, \
       and a relevance_score between 0 and 1. Use every channel. Answer with JSON only.""";
 
   private LlmClient llm;
@@ -67,10 +71,16 @@ public final class QueryGeneratorVerticle extends VerticleBase {
       return;
     }
     generate(goal, depth, true)
-        .map(strategies -> reply(strategies, "llm", null))
+        .map(answer -> {
+          List<Strategy> fitted = StrategyRules.fit(answer, StrategyTemplates.generate(goal, depth), depth);
+          return fitted.size() > answer.size()
+              ? reply(fitted, "llm+template", (fitted.size() - answer.size()) + " template strategies added to "
+                  + answer.size() + " distinct LLM strategies")
+              : reply(fitted, "llm", null);
+        })
         .recover(err -> {
           log.warn("strategies from templates: {}", err.getMessage());
-          return Future.succeededFuture(reply(StrategyRules.templates(goal, depth), "template", err.getMessage()));
+          return Future.succeededFuture(reply(StrategyTemplates.generate(goal, depth), "template", err.getMessage()));
         })
         .onSuccess(msg::reply);
   }
@@ -84,10 +94,12 @@ public final class QueryGeneratorVerticle extends VerticleBase {
         + " strategies (between " + range[0] + " and " + range[1] + "), spread over the channels "
         + StrategyRules.CHANNELS + ". Answer as {\"strategies\": [{\"channel\", \"query_template\", \"relevance_score\"}]}.";
     LlmRequest request = LlmRequest.json(LlmOperations.STRATEGIES, SYSTEM, user, input, 1500,
-        "search_strategies", StrategyRules.schema());
+        "search_strategies", StrategyRules.schema(depth));
     return llm.complete(request).compose(response -> {
       try {
-        return Future.succeededFuture(StrategyRules.parse(response.text(), depth));
+        List<Strategy> items = StrategyRules.parseItems(response.text());
+        return items.isEmpty() ? Future.failedFuture(new IllegalArgumentException("answer has no strategies"))
+            : Future.succeededFuture(items);
       } catch (StrategyRules.NotJson e) {
         return mayRetry ? generate(goal, depth, false) : Future.failedFuture(e);
       } catch (IllegalArgumentException e) {

@@ -8,20 +8,24 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
  * The searches of one channel in flight at once. Its limit is the {@code max_parallel_searches} of
  * the job whose task arrived last; a call beyond it waits in FIFO order. One pool per channel per
- * process (shared by verticle instances, hence synchronized), exported as
- * {@code gtm_pool_in_flight{pool}} and {@code gtm_pool_limit{pool}}.
+ * Vert.x instance, i.e. per process (shared by verticle instances, hence synchronized; a test's
+ * closed Vert.x takes its pools, and any calls it abandoned, with it), exported as
+ * {@code gtm_pool_in_flight{pool}} and {@code gtm_pool_limit{pool}} (the latest pool of that name).
  */
 public final class ChannelPool {
   /** The pool of channels that have none of their own. */
   public static final String DEFAULT = "default";
-  private static final Map<String, ChannelPool> POOLS = new ConcurrentHashMap<>();
+  private static final Map<Vertx, Map<String, ChannelPool>> POOLS = Collections.synchronizedMap(new WeakHashMap<>());
+  private static final Map<String, ChannelPool> LATEST = new ConcurrentHashMap<>();
 
   private final String name;
   private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
@@ -33,14 +37,17 @@ public final class ChannelPool {
     this.limit = limit;
   }
 
-  /** The process-wide pool of that name, created (with its gauges) on first use. */
-  public static ChannelPool named(String name, int initialLimit, MeterRegistry registry) {
-    return POOLS.computeIfAbsent(name, n -> {
+  /** The pool of that name of this Vert.x instance, created (with its gauges) on first use. */
+  public static ChannelPool named(Vertx vertx, String name, int initialLimit, MeterRegistry registry) {
+    Map<String, ChannelPool> pools = POOLS.computeIfAbsent(vertx, v -> new ConcurrentHashMap<>());
+    return pools.computeIfAbsent(name, n -> {
       ChannelPool pool = new ChannelPool(n, initialLimit);
-      Gauge.builder(MetricNames.POOL_IN_FLIGHT, pool, ChannelPool::inFlight)
-          .tag(MetricNames.TAG_POOL, n).register(registry);
-      Gauge.builder(MetricNames.POOL_LIMIT, pool, ChannelPool::limit)
-          .tag(MetricNames.TAG_POOL, n).register(registry);
+      LATEST.put(n, pool);
+      // registered once per registry and name; the gauges read whichever pool is the latest
+      Gauge.builder(MetricNames.POOL_IN_FLIGHT, () -> LATEST.get(n).inFlight())
+          .tag(MetricNames.TAG_POOL, n).strongReference(true).register(registry);
+      Gauge.builder(MetricNames.POOL_LIMIT, () -> LATEST.get(n).limit())
+          .tag(MetricNames.TAG_POOL, n).strongReference(true).register(registry);
       return pool;
     });
   }

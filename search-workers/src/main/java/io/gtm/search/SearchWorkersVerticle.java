@@ -4,7 +4,10 @@ import io.gtm.common.Addresses;
 import io.gtm.common.ApiException;
 import io.gtm.common.Ping;
 import io.gtm.common.config.EngineConfig;
+import io.gtm.common.metrics.MetricNames;
 import io.gtm.common.metrics.Metrics;
+import io.gtm.common.resilience.ProviderException;
+import io.micrometer.core.instrument.Counter;
 import io.gtm.common.model.Evidence;
 import io.gtm.common.model.SearchOutcome;
 import io.gtm.common.model.SearchTask;
@@ -16,22 +19,21 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs domain x strategy searches. Consumes {@code search.<channel>} for each known channel and
  * {@code search.default} for any other channel: {@code SearchTask} -> {@code SearchOutcome}. Each
  * channel has its own {@link ChannelPool} sized by the task's {@code pool_size} (the job's
  * {@code max_parallel_searches}); other channels share the default pool of max(n/4, 2). Job
- * postings are ranked against the query by TF-IDF on a worker pool and the best kept. Evidence is
- * de-duplicated per (job, domain). A search that fails, or whose channel has no configured
- * provider, replies {@code failed: true}: the coordinator counts it, the bus call still succeeds.
+ * postings are ranked against the query by TF-IDF on a worker pool and the best kept. (Evidence is
+ * de-duplicated per domain by the job's coordinator, which receives every search of a domain.) A
+ * search that fails, or whose channel has no configured provider, replies {@code failed: true}:
+ * the coordinator counts it, the bus call still succeeds. Each search is counted once in
+ * {@code gtm_search_requests_total{channel,outcome}} and timed in {@code gtm_search_latency_seconds}
+ * by its client; one refused for want of a provider is counted here with outcome {@code failure}.
  */
 public final class SearchWorkersVerticle extends VerticleBase {
   public static final String SERVICE = "search-workers";
@@ -41,26 +43,22 @@ public final class SearchWorkersVerticle extends VerticleBase {
   static final String JOBS_CHANNEL = "jobs_search";
   static final int MAX_POSTINGS = 5;
   static final int SNIPPET_CHARS = 500;
-  private static final Logger log = LoggerFactory.getLogger(SearchWorkersVerticle.class);
 
   private Map<String, SearchClient> clients;
   private WorkerExecutor ranking;
-  private EvidenceDedup dedup;
-  private Redis redis;
 
   @Override
   public Future<?> start() {
     EngineConfig cfg = EngineConfig.fromJson(config());
     clients = SearchClients.create(vertx, cfg);
     for (String channel : CHANNELS) {
-      if (!clients.containsKey(channel)) {
-        log.warn("channel {} has no configured provider: its searches will fail (see the provider's key in ARCHITECTURE.md section 4)", channel);
+      // present at 0 from the start, so that dashboards and alerts read a rate, not an absent series
+      for (String outcome : List.of(ProviderException.SUCCESS, ProviderException.FAILURE)) {
+        Counter.builder(MetricNames.SEARCH_REQUESTS).tag(MetricNames.TAG_CHANNEL, channel)
+            .tag(MetricNames.TAG_OUTCOME, outcome).register(Metrics.registry());
       }
     }
     ranking = vertx.createSharedWorkerExecutor("search-ranking", 2);
-    redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(cfg.get("REDIS_URL"))
-        .setMaxPoolSize(8).setMaxPoolWaiting(256));
-    dedup = new EvidenceDedup(redis, "gtm:evidence:");
     List<Future<?>> consumers = new ArrayList<>();
     for (String channel : CHANNELS) {
       consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.search(channel), this::handleSearch).completion());
@@ -72,9 +70,6 @@ public final class SearchWorkersVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    if (redis != null) {
-      redis.close();
-    }
     return ranking == null ? Future.succeededFuture() : ranking.close();
   }
 
@@ -89,15 +84,16 @@ public final class SearchWorkersVerticle extends VerticleBase {
     boolean own = CHANNELS.contains(task.channel());
     String poolName = own ? task.channel() : ChannelPool.DEFAULT;
     int limit = own ? task.poolSize() : ChannelPool.defaultLimit(task.poolSize());
-    ChannelPool pool = ChannelPool.named(poolName, limit, Metrics.registry());
+    ChannelPool pool = ChannelPool.named(vertx, poolName, limit, Metrics.registry());
     SearchClient client = clients.get(task.channel());
     if (client == null) {
+      Counter.builder(MetricNames.SEARCH_REQUESTS).tag(MetricNames.TAG_CHANNEL, task.channel())
+          .tag(MetricNames.TAG_OUTCOME, ProviderException.FAILURE).register(Metrics.registry()).increment();
       msg.reply(SearchOutcome.failure("no provider configured for channel " + task.channel()).toJson());
       return;
     }
     pool.submit(vertx, limit, () -> client.search(task))
         .compose(found -> JOBS_CHANNEL.equals(task.channel()) ? rankPostings(task.query(), found) : Future.succeededFuture(found))
-        .compose(found -> dedup.fresh(task.jobId(), task.domain(), found))
         .onSuccess(evidence -> msg.reply(SearchOutcome.ok(evidence).toJson()))
         .onFailure(err -> msg.reply(SearchOutcome.failure(String.valueOf(err.getMessage())).toJson()));
   }

@@ -22,7 +22,7 @@ class ChannelPoolTest {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     String name = "test-" + UUID.randomUUID();
     vertx.runOnContext(v -> {
-      ChannelPool pool = ChannelPool.named(name, 2, registry);
+      ChannelPool pool = ChannelPool.named(vertx, name, 2, registry);
       List<Promise<String>> started = new ArrayList<>();
       List<String> order = new ArrayList<>();
       List<Future<String>> results = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.gtm.analyzer.internal;
 
+import io.gtm.common.llm.offline.EvidenceScorer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -25,6 +26,11 @@ public record Analysis(List<String> technologies, List<Object> signals, double c
 
   public static Analysis empty() {
     return new Analysis(List.of(), List.of(), 0);
+  }
+
+  /** The offline evidence scorer's result (the fallback when the LLM fails) as an analysis. */
+  public static Analysis of(EvidenceScorer.Analysis scored) {
+    return new Analysis(scored.technologies(), new ArrayList<>(scored.signals()), scored.confidence());
   }
 
   /** The JSON schema the LLM answers with. */

@@ -3,6 +3,7 @@ package io.gtm.analyzer.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gtm.common.llm.offline.EvidenceScorer;
 import io.gtm.common.model.Evidence;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -55,13 +56,13 @@ class AnalysisTest {
   }
 
   @Test
-  void scorerFindsGoalWordsAndTechnologiesInTheEvidence() {
+  void theSharedScorerFallbackFindsGoalWordsAndTechnologiesInTheEvidence() {
     List<Evidence> ev = List.of(
         new Evidence("https://a/1", "Acme moves payments to Kubernetes", "Acme runs Kafka on AWS", "TechCrunch", "news_search"),
         new Evidence("https://a/2", "Platform Engineer", "Kubernetes and Terraform", "Greenhouse", "jobs_search"));
-    Analysis a = FallbackScorer.score("fintech companies using Kubernetes for payments", ev);
-    assertThat(a.technologies()).contains("Kubernetes", "Kafka", "AWS", "Terraform");
+    Analysis a = Analysis.of(EvidenceScorer.score("fintech companies using Kubernetes for payments", ev));
+    assertThat(a.technologies()).contains("Kubernetes", "Apache Kafka", "AWS", "Terraform");
     assertThat(a.confidence()).isGreaterThan(0.3).isLessThanOrEqualTo(1.0);
-    assertThat(FallbackScorer.score("fintech using Kubernetes", List.of()).confidence()).isZero();
+    assertThat(Analysis.of(EvidenceScorer.score("fintech using Kubernetes", List.of())).confidence()).isZero();
   }
 }

@@ -47,6 +47,8 @@ import org.slf4j.LoggerFactory;
 public final class EventHub {
   private static final Logger log = LoggerFactory.getLogger(EventHub.class);
   private static final long FLUSH_TIMEOUT_MS = 10_000;
+  /** Characters per WebSocket frame of a fragmented event: at most 3 bytes each in UTF-8, so under 64 KiB. */
+  static final int FRAME_CHARS = 16_384;
 
   /**
    * Decides whether a caller may see a job: (job id, caller's owner identity or null) -> allowed.
@@ -102,12 +104,42 @@ public final class EventHub {
     // fragments: a first text frame, continuation frames, and an empty final one
     boolean[] first = {true};
     return EventWire.write(vertx, wire, piece -> {
-      WebSocketFrame frame = first[0]
-          ? WebSocketFrame.textFrame(piece, false)
-          : WebSocketFrame.continuationFrame(Buffer.buffer(piece), false);
-      first[0] = false;
-      return ws.writeFrame(frame);
-    }).compose(v -> ws.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer(), true)));
+      Future<Void> f = Future.succeededFuture();
+      for (String part : frames(piece)) {
+        WebSocketFrame frame = first[0]
+            ? WebSocketFrame.textFrame(part, false)
+            : WebSocketFrame.continuationFrame(Buffer.buffer(part), false);
+        first[0] = false;
+        f = ws.writeFrame(frame);
+      }
+      return f;
+    }).compose(v -> ws.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer(), true)))
+        .recover(err -> {
+          if (!first[0]) {
+            // half a message is on the wire: nothing further could be framed correctly
+            log.warn("WebSocket event {} could not be completed, closing: {}", wire.getString("type"), err.getMessage());
+            return ws.close((short) 1011, "event could not be read from storage").transform(x -> Future.failedFuture(err));
+          }
+          return Future.failedFuture(err);
+        });
+  }
+
+  /**
+   * A piece cut into frames of at most {@link #FRAME_CHARS} characters (under 64 KiB of UTF-8,
+   * the default frame limit of common clients), never between the halves of a surrogate pair.
+   */
+  static java.util.List<String> frames(String piece) {
+    java.util.List<String> parts = new java.util.ArrayList<>();
+    int i = 0;
+    while (i < piece.length()) {
+      int end = Math.min(piece.length(), i + FRAME_CHARS);
+      if (end < piece.length() && Character.isHighSurrogate(piece.charAt(end - 1))) {
+        end--;
+      }
+      parts.add(piece.substring(i, end));
+      i = end;
+    }
+    return parts;
   }
 
   /** One WebSocket connection: any number of subscriptions. */

@@ -40,21 +40,23 @@ public final class StoredRows {
         return Future.succeededFuture(afterSeq);
       }
       long last = rows.getJsonObject(rows.size() - 1).getLong("seq", afterSeq);
-      return sink.apply(rows).compose(v -> rows.size() < PAGE || last <= afterSeq
-          ? Future.succeededFuture(last)
-          : each(vertx, query, params, last, sink));
+      boolean more = rows.size() >= PAGE && last > afterSeq;
+      // the continuation must not capture the page: every level of this recursion stays alive
+      // until the last page is written, so a captured page would keep the whole list in memory
+      return sink.apply(rows).compose(v -> more ? each(vertx, query, params, last, sink) : Future.succeededFuture(last));
     });
   }
 
   /**
    * Writes a JSON array, {@code [item,item,...]}, of one column of the query's rows, through
-   * {@code write} (called with successive text pieces).
+   * {@code write} (called with successive text pieces). The rows' {@code seq} starts at 1
+   * (db-writer refuses a negative {@code after_seq} for result tables).
    */
   public static Future<Void> writeArray(Vertx vertx, String query, JsonObject params, String column,
                                         Function<String, Future<Void>> write) {
     boolean[] first = {true};
     return write.apply("[")
-        .compose(v -> each(vertx, query, params, -1, rows -> {
+        .compose(v -> each(vertx, query, params, 0, rows -> {
           StringBuilder sb = new StringBuilder(rows.size() * 256);
           for (int i = 0; i < rows.size(); i++) {
             if (!first[0]) {

@@ -31,6 +31,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +53,8 @@ public final class ResearchJob {
   public static final List<String> CHANNELS = List.of("google_search", "news_search", "jobs_search");
   static final String DEFAULT_LANE = "default";
   static final int ANALYSIS_WINDOW = 32;
+  static final int MIN_OPEN_DOMAINS = 256;
+  static final int MAX_WRITE_ATTEMPTS = 8;
   static final long HEARTBEAT_MS = 15_000;
   static final long PROGRESS_WRITE_MS = 1_000;
   private static final long CALL_TIMEOUT_MS = 180_000;
@@ -60,14 +63,35 @@ public final class ResearchJob {
   static final Map<String, ResearchJob> RUNNING = new ConcurrentHashMap<>();
   private static final AtomicInteger ACTIVE = new AtomicInteger();
 
+  static final String KIND = "research";
+  static final String SUCCESS = "success";
+  static final String FAILURE = "failure";
+
   static {
-    Gauge.builder(MetricNames.JOBS_ACTIVE, ACTIVE, AtomicInteger::get).tag(MetricNames.TAG_KIND, "research")
-        .register(Metrics.registry());
-    Gauge.builder(MetricNames.JOB_IDLE, RUNNING, ResearchJob::longestIdleSeconds).tag(MetricNames.TAG_KIND, "research")
-        .register(Metrics.registry());
+    Gauge.builder(MetricNames.JOBS_ACTIVE, ACTIVE, AtomicInteger::get).tag(MetricNames.TAG_KIND, KIND)
+        .strongReference(true).register(Metrics.registry());
+    Gauge.builder(MetricNames.JOB_IDLE, RUNNING, ResearchJob::longestIdleSeconds).tag(MetricNames.TAG_KIND, KIND)
+        .baseUnit("seconds").strongReference(true).register(Metrics.registry());
+    // every series a dashboard reads exists from the start, at 0
+    for (Status s : List.of(Status.done, Status.failed, Status.cancelled)) {
+      jobsCompleted(s.name());
+    }
+    for (String kind : List.of("search", "analysis")) {
+      units(kind, SUCCESS);
+      units(kind, FAILURE);
+    }
+    for (String stage : List.of("strategies", "search", "analysis")) {
+      stageTimer(stage);
+    }
   }
 
   public enum Status { queued, running, done, failed, cancelled }
+
+  /** One open domain's evidence so far, and the keys of what it holds. */
+  private static final class Found {
+    final List<Evidence> items = new ArrayList<>();
+    final Set<String> keys = new HashSet<>();
+  }
 
   private final Vertx vertx;
   private final Context context;
@@ -84,10 +108,14 @@ public final class ResearchJob {
   private List<Strategy> strategies = List.of();
   private String strategySource;
   private SearchSchedule schedule;
-  private final Map<Integer, List<Evidence>> evidence = new HashMap<>();
+  private volatile int maxOpen;
+  /** The evidence of each open domain, de-duplicated by (url, title, snippet). */
+  private final Map<Integer, Found> evidence = new HashMap<>();
   private final ArrayDeque<Integer> readyForAnalysis = new ArrayDeque<>();
   private final BitSet highConfidence = new BitSet();
   private int analysesInFlight;
+  /** Result writes sent and not yet committed (a cancellation waits for them: nothing is stored after it). */
+  private final Set<Future<Void>> resultWrites = new HashSet<>();
   private volatile long searchesCompleted;
   private volatile long searchesFailed;
   private volatile int domainsCompleted;
@@ -99,6 +127,7 @@ public final class ResearchJob {
   private long analysisStartNanos;
   private long analysisEndNanos;
   private double strategiesSeconds;
+  private double lastAnalysisSeconds;
   private long lastRunWrite;
   private long heartbeatTimer = -1;
   private long finishedAt;
@@ -203,12 +232,16 @@ public final class ResearchJob {
     for (Strategy s : strategies) {
       String lane = CHANNELS.contains(s.channel()) ? s.channel() : DEFAULT_LANE;
       lanes.add(lane);
-      limits.put(lane, lane.equals(DEFAULT_LANE) ? Math.max(n / 4, 2) : n);
+      int pool = lane.equals(DEFAULT_LANE) ? Math.max(n / 4, 2) : n;
+      // the pool in search-workers holds the limit; a few more tasks wait there, so that a freed
+      // slot starts the next search at once instead of after a round trip through this job
+      limits.put(lane, pool + Math.max(2, pool / 2));
     }
     int window = limits.values().stream().mapToInt(Integer::intValue).sum();
-    // how far a fast channel may run ahead of the slowest: enough to keep every pool busy
-    int maxLead = Math.max(64, 2 * window);
-    schedule = new SearchSchedule(request.companyDomains().size(), lanes, limits, maxLead);
+    // domains open at once: enough to keep every pool busy while finished domains wait for their
+    // analysis and the commit of their result, few enough that the evidence held stays small
+    maxOpen = Math.max(MIN_OPEN_DOMAINS, 4 * window);
+    schedule = new SearchSchedule(request.companyDomains().size(), lanes, limits, maxOpen);
     searchStartNanos = System.nanoTime();
     pump();
   }
@@ -249,11 +282,14 @@ public final class ResearchJob {
     if (outcome.failed()) {
       searchesFailed++;
     }
-    units("search", outcome.failed() ? "failed" : "ok").increment();
+    units("search", outcome.failed() ? FAILURE : SUCCESS).increment();
     if (!outcome.evidence().isEmpty()) {
-      List<Evidence> list = evidence.computeIfAbsent(launch.domain(), k -> new ArrayList<>());
+      // every search of a domain answers here, so this is the one place that sees all its evidence
+      Found found = evidence.computeIfAbsent(launch.domain(), k -> new Found());
       for (Evidence e : outcome.evidence()) {
-        list.add(e.channel() == null ? new Evidence(e.url(), e.title(), e.snippet(), e.sourceName(), strategy.channel()) : e);
+        if (found.keys.add(e.dedupKey())) {
+          found.items.add(e.channel() == null ? new Evidence(e.url(), e.title(), e.snippet(), e.sourceName(), strategy.channel()) : e);
+        }
       }
     }
     if (schedule.searchDone(launch)) {
@@ -286,13 +322,15 @@ public final class ResearchJob {
       events.emit("analysis_start", new JsonObject().put("first_domain", domain)
           .put("searches_completed", searchesCompleted).put("total_searches", schedule.totalSearches()));
     }
-    List<Evidence> found = evidence.getOrDefault(domainIndex, List.of());
+    Found held = evidence.get(domainIndex);
+    List<Evidence> found = held == null ? List.of() : held.items;
     if (found.isEmpty()) {
       store(domainIndex, found, new JsonObject().put("technologies", new JsonArray())
           .put("goal_match_signals", new JsonArray()).put("confidence_score", 0.0));
       return;
     }
     analysesInFlight++;
+    long analysisStart = System.nanoTime();
     JsonArray ev = new JsonArray();
     found.forEach(e -> ev.add(e.toJson()));
     vertx.eventBus().<JsonObject>request(Addresses.ANALYZE,
@@ -301,6 +339,7 @@ public final class ResearchJob {
         .map(m -> m.body())
         .onComplete(ar -> {
           analysesInFlight--;
+          lastAnalysisSeconds = (System.nanoTime() - analysisStart) / 1e9;
           if (isOver()) {
             return;
           }
@@ -309,7 +348,7 @@ public final class ResearchJob {
           if (ar.failed()) {
             log.warn("analysis of {} in job {} failed: {}", domain, id, ar.cause().getMessage());
           }
-          units("analysis", ar.succeeded() ? "ok" : "failed").increment();
+          units("analysis", ar.succeeded() ? SUCCESS : FAILURE).increment();
           store(domainIndex, found, analysis);
           pump();
         });
@@ -322,8 +361,9 @@ public final class ResearchJob {
     double confidence = result.getDouble("confidence_score");
     JsonObject row = new JsonObject().put("run_id", id).put("domain", domain).put("confidence_score", confidence)
         .put("result", result);
-    vertx.eventBus().request(Addresses.DB_WRITE, new DbWrite("company_results", List.of(row)).toJson(),
-            new DeliveryOptions().setSendTimeout(CALL_TIMEOUT_MS))
+    Future<Void> write = writeResult(row, 1);
+    resultWrites.add(write);
+    write.onComplete(ar -> resultWrites.remove(write))
         .onFailure(err -> log.warn("storing the result of {} in job {} failed: {}", domain, id, err.getMessage()))
         .onComplete(ar -> {
           if (isOver()) {
@@ -345,6 +385,22 @@ public final class ResearchJob {
             progressWrite();
             pump();
           }
+        });
+  }
+
+  /** Writes a result row, waiting and sending again while db-writer refuses (queue full, PostgreSQL away). */
+  private Future<Void> writeResult(JsonObject row, int attempt) {
+    return vertx.eventBus().request(Addresses.DB_WRITE, new DbWrite("company_results", List.of(row)).toJson(),
+            new DeliveryOptions().setSendTimeout(CALL_TIMEOUT_MS))
+        .<Void>mapEmpty()
+        .recover(err -> {
+          if (attempt >= MAX_WRITE_ATTEMPTS || isOver()) {
+            return Future.failedFuture(err);
+          }
+          Promise<Void> retry = Promise.promise();
+          // the write is idempotent (unique run_id, domain): sending it again is safe
+          vertx.setTimer(Math.min(5_000, 100L << Math.min(attempt, 6)), t -> writeResult(row, attempt + 1).onComplete(retry));
+          return retry.future();
         });
   }
 
@@ -379,9 +435,7 @@ public final class ResearchJob {
     events.emit("high_confidence_results", new JsonObject().put("threshold", request.confidenceThreshold())
         .put("count", high.size()).put("domains", high));
     JsonObject metrics = new JsonObject().put("search_performance", summary.getJsonObject("search_performance"))
-        .put("stage_seconds", new JsonObject().put("strategies", strategiesSeconds)
-            .put("search", (searchEndNanos - searchStartNanos) / 1e9)
-            .put("analysis", analysisStarted ? (analysisEndNanos - analysisStartNanos) / 1e9 : 0.0))
+        .put("stage_seconds", stageSeconds())
         .put("strategy_source", strategySource);
     events.emit("pipeline_complete", new JsonObject().put(EventWire.STREAM,
             EventWire.streamRef("results", DbQueries.COMPANY_RESULTS, new JsonObject().put("run_id", id), "result"))
@@ -431,8 +485,9 @@ public final class ResearchJob {
       events.emit("error", new JsonObject().put("error", new JsonObject().put("code", "cancelled")
           .put("message", "research job " + id + " was cancelled")));
       end("cancelled");
-      writeRun(new JsonObject().put("status", "cancelled").put("completed_companies", domainsCompleted)
-              .put("finished_at", finishedAt))
+      Future.join(new ArrayList<>(resultWrites))
+          .transform(ar -> writeRun(new JsonObject().put("status", "cancelled").put("completed_companies", domainsCompleted)
+              .put("finished_at", finishedAt)))
           .eventually(() -> events.close())
           .onComplete(ar -> {
             done.tryFail(new io.gtm.common.ApiException(io.gtm.common.ErrorCode.CONFLICT, "research job " + id + " was cancelled"));
@@ -462,8 +517,12 @@ public final class ResearchJob {
     }
     ACTIVE.decrementAndGet();
     RUNNING.remove(id);
-    Counter.builder(MetricNames.JOBS_COMPLETED).tag(MetricNames.TAG_KIND, "research").tag(MetricNames.TAG_OUTCOME, outcome)
-        .register(Metrics.registry()).increment();
+    jobsCompleted(outcome).increment();
+  }
+
+  private static Counter jobsCompleted(String outcome) {
+    return Counter.builder(MetricNames.JOBS_COMPLETED).tag(MetricNames.TAG_KIND, KIND).tag(MetricNames.TAG_OUTCOME, outcome)
+        .register(Metrics.registry());
   }
 
   private boolean isOver() {
@@ -498,7 +557,7 @@ public final class ResearchJob {
   }
 
   private static Timer stageTimer(String stage) {
-    return Timer.builder(MetricNames.STAGE).tag(MetricNames.TAG_PIPELINE, "research").tag(MetricNames.TAG_STAGE, stage)
+    return Timer.builder(MetricNames.STAGE).tag(MetricNames.TAG_PIPELINE, KIND).tag(MetricNames.TAG_STAGE, stage)
         .register(Metrics.registry());
   }
 
@@ -514,6 +573,23 @@ public final class ResearchJob {
       worst = Math.max(worst, now - j.lastProgressAt);
     }
     return worst / 1000.0;
+  }
+
+  /**
+   * Stage timings: strategies, search (first to last search), analysis (first analysis to the
+   * end), the last analysis call, and the time from the last search to the end.
+   */
+  JsonObject stageSeconds() {
+    return new JsonObject().put("strategies", strategiesSeconds)
+        .put("search", (searchEndNanos - searchStartNanos) / 1e9)
+        .put("analysis", analysisStarted ? (analysisEndNanos - analysisStartNanos) / 1e9 : 0.0)
+        .put("last_analysis", lastAnalysisSeconds)
+        .put("after_last_search", searchEndNanos > 0 ? (analysisEndNanos - searchEndNanos) / 1e9 : 0.0);
+  }
+
+  /** For tests and benchmarks: the most domains this job keeps open at once (0 before its strategies). */
+  int maxOpenDomains() {
+    return maxOpen;
   }
 
   /** For tests and benchmarks: how many domains hold evidence in memory right now. */

@@ -9,14 +9,11 @@ import io.gtm.gateway.events.EventHub;
 import io.gtm.gateway.events.EventWire;
 import io.gtm.common.events.JobEventLog;
 import io.gtm.gateway.events.StoredRows;
+import io.gtm.gateway.http.HttpSupport;
 import io.gtm.gateway.research.internal.ResearchRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -57,19 +54,23 @@ public final class ResearchRoutes {
 
   /** The caller's owner identity when API keys are configured; null when the API is open. */
   static String owner(RoutingContext ctx) {
-    return io.gtm.gateway.http.HttpSupport.jobOwner(ctx);
+    return HttpSupport.jobOwner(ctx);
   }
 
+  /** A validated job, counted against the caller's job quota (an invalid request is not). */
   private Future<ResearchJob> newJob(RoutingContext ctx) {
-    return bodyJson(ctx).compose(body -> {
-      ResearchRequest request = ResearchRequest.parse(body, config.getInt("MAX_PARALLEL_SEARCHES"),
+    ResearchRequest request;
+    try {
+      request = ResearchRequest.parse(HttpSupport.bodyJson(ctx), config.getInt("MAX_PARALLEL_SEARCHES"),
           config.getInt("MAX_PARALLEL_SEARCHES_CAP"));
-      io.gtm.gateway.http.HttpSupport.acquireJobSlot(ctx);
-      String id = "r-" + UUID.randomUUID();
-      String owner = owner(ctx);
-      return JobEventLog.open(vertx, id, owner)
-          .map(events -> new ResearchJob(vertx, config, id, request, owner, events));
-    });
+      HttpSupport.acquireJobSlot(ctx);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    String id = "r-" + UUID.randomUUID();
+    String owner = owner(ctx);
+    return JobEventLog.open(vertx, id, owner)
+        .map(events -> new ResearchJob(vertx, config, id, request, owner, events));
   }
 
   private void batch(RoutingContext ctx) {
@@ -160,16 +161,15 @@ public final class ResearchRoutes {
   /** The job's state from this process if it runs here, else from {@code research_runs}; 404 if unknown or not the caller's. */
   private Future<JsonObject> jobState(RoutingContext ctx, String id) {
     ResearchJob local = ResearchJob.RUNNING.get(id);
-    String caller = owner(ctx);
     if (local != null) {
-      return visible(local.events() == null ? null : ownerOfLocal(local), caller, id).map(v -> local.statusJson());
+      return visible(ctx, local.owner(), id).map(v -> local.statusJson());
     }
     return StoredRows.page(vertx, DbQueries.RESEARCH_RUN, new JsonObject().put("id", id)).compose(rows -> {
       if (rows.isEmpty()) {
         return Future.failedFuture(notFound(id));
       }
       JsonObject row = rows.getJsonObject(0);
-      return visible(row.getString("owner_key"), caller, id).map(v -> new JsonObject()
+      return visible(ctx, row.getString("owner_key"), id).map(v -> new JsonObject()
           .put("research_id", id).put("status", row.getString("status"))
           .put("total_companies", row.getInteger("total_companies", 0))
           .put("completed_companies", row.getInteger("completed_companies", 0))
@@ -179,13 +179,9 @@ public final class ResearchRoutes {
     });
   }
 
-  private static String ownerOfLocal(ResearchJob job) {
-    return job.owner();
-  }
-
-  private static Future<Void> visible(String jobOwner, String caller, String id) {
-    return caller == null || jobOwner == null || jobOwner.equals(caller)
-        ? Future.succeededFuture() : Future.failedFuture(notFound(id));
+  /** Another key's job is answered as unknown (404), never as forbidden. */
+  private static Future<Void> visible(RoutingContext ctx, String jobOwner, String id) {
+    return HttpSupport.mayAccess(ctx, jobOwner) ? Future.succeededFuture() : Future.failedFuture(notFound(id));
   }
 
   private void deleteJob(RoutingContext ctx) {
@@ -193,7 +189,7 @@ public final class ResearchRoutes {
     ResearchJob local = ResearchJob.RUNNING.get(id);
     Future<JsonObject> result;
     if (local != null) {
-      result = visible(local.owner(), owner(ctx), id).compose(v -> local.cancel())
+      result = visible(ctx, local.owner(), id).compose(v -> local.cancel())
           .map(v -> new JsonObject().put("research_id", id).put("status", local.status().name()));
     } else {
       result = jobState(ctx, id).map(state -> new JsonObject().put("research_id", id).put("status", state.getString("status")));
@@ -222,50 +218,7 @@ public final class ResearchRoutes {
     }
   }
 
-  /** The request body as a JSON object (from the body handler when one ran, else read here). */
-  static Future<JsonObject> bodyJson(RoutingContext ctx) {
-    Future<Buffer> body = ctx.body() != null && ctx.body().available()
-        ? Future.succeededFuture(ctx.body().buffer())
-        : ctx.request().body();
-    return body.compose(buf -> {
-      if (buf == null || buf.length() == 0) {
-        return Future.failedFuture(new ApiException(ErrorCode.BAD_REQUEST, "request body must be a JSON object"));
-      }
-      try {
-        Object json = io.vertx.core.json.Json.decodeValue(buf);
-        if (json instanceof JsonObject o) {
-          return Future.succeededFuture(o);
-        }
-      } catch (DecodeException e) {
-        return Future.failedFuture(new ApiException(ErrorCode.BAD_REQUEST, "request body is not valid JSON"));
-      }
-      return Future.failedFuture(new ApiException(ErrorCode.BAD_REQUEST, "request body must be a JSON object"));
-    });
-  }
-
-  /** Answers a failure as the JSON error body, never a stack trace. */
-  static void fail(RoutingContext ctx, Throwable err) {
-    ErrorCode code;
-    String field = null;
-    if (err instanceof ApiException a) {
-      code = a.code();
-      field = a.field();
-    } else if (err instanceof ReplyException r) {
-      code = r.failureType() == ReplyFailure.TIMEOUT ? ErrorCode.TIMEOUT
-          : r.failureType() == ReplyFailure.NO_HANDLERS ? ErrorCode.UNAVAILABLE : ErrorCode.fromCode(r.failureCode());
-    } else {
-      log.warn("research request failed", err);
-      code = ErrorCode.INTERNAL;
-    }
-    if (ctx.response().headWritten()) {
-      ctx.response().reset();
-      return;
-    }
-    String message = err.getMessage() == null ? code.label() : err.getMessage();
-    if (err instanceof io.gtm.gateway.http.RetryAfterException r) {
-      ctx.response().putHeader("Retry-After", String.valueOf(r.retryAfterSeconds()));
-    }
-    ctx.response().setStatusCode(code.code()).putHeader("Content-Type", "application/json")
-        .end(ApiException.errorBody(code, message, field).encode());
+  private static void fail(RoutingContext ctx, Throwable err) {
+    HttpSupport.fail(ctx, err);
   }
 }

@@ -45,7 +45,7 @@ class ReportApiTest {
   @BeforeAll
   void start() throws Exception {
     vertx = Vertx.vertx();
-    stack = ResearchStack.start(vertx, Map.of("LLM_PROVIDER", "openai",
+    stack = ResearchStack.start(vertx, "openai", 3, Map.of(
             "REPORT_SECTION_CONCURRENCY", String.valueOf(LIMIT),
             // the failing-section test sends repeated 500s: keep the breaker out of this test's way
             "BREAKER_MAX_FAILURES", "1000"))

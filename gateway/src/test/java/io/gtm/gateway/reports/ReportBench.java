@@ -27,7 +27,7 @@ class ReportBench {
     for (int limit : new int[] {1, 2, 4, 7}) {
       Vertx vertx = Vertx.vertx();
       try {
-        ResearchStack stack = ResearchStack.start(vertx, Map.of("LLM_PROVIDER", "openai",
+        ResearchStack stack = ResearchStack.start(vertx, "openai", 3, Map.of(
             "REPORT_SECTION_CONCURRENCY", String.valueOf(limit))).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         stack.simulator.configure("openai", new JsonObject().put("latency_median_ms", L).put("latency_p99_ms", L));
         long[] marks = run(vertx, stack);

@@ -1,8 +1,10 @@
 package io.gtm.gateway.research;
 
-import io.gtm.common.model.Strategy;
+import io.gtm.common.metrics.MetricNames;
+import io.gtm.common.metrics.Metrics;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
@@ -10,39 +12,38 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * The research benchmark (bench/research/README.md). One batch through the whole pipeline
- * against the simulator; prints makespan, queries/s, the bound and their ratio, and the peak heap.
- * Parameters (system properties): bench.domains (1000), bench.latency (40 ms), bench.parallel (30).
+ * The research benchmark (bench/research/README.md): one batch through the whole pipeline in one
+ * JVM against the simulator (real search clients, offline LLM), no provider rate limits. Prints
+ * one {@code BENCH research ...} line: makespan, queries/s, the bound and makespan / bound, peak
+ * heap and live heap after GC. Runs only when {@code -Dbench.domains=N} is given. Parameters:
+ * bench.domains, bench.latency (median ms, 40), bench.p99 (ms, median + 10 %), bench.parallel (30),
+ * bench.gc_every_s (live-heap sample period, 5).
  */
-@Tag("bench")
+@EnabledIfSystemProperty(named = "bench.domains", matches = "\\d+")
 class ResearchBench {
+  static final List<String> CHANNELS = List.of("google_search", "news_search", "jobs_search");
+  static final String KEY = "\"evidence_sources\"";
 
   @Test
   void research() throws Exception {
     int domains = Integer.getInteger("bench.domains", 1000);
     int latency = Integer.getInteger("bench.latency", 40);
+    int p99 = Integer.getInteger("bench.p99", (int) Math.round(latency * 1.1));
     int parallel = Integer.getInteger("bench.parallel", 30);
+    long gcEveryMs = Integer.getInteger("bench.gc_every_s", 5) * 1000L;
     Vertx vertx = Vertx.vertx();
     try {
-      Map<String, String> env = new HashMap<>();
-      env.put("TAVILY_RPM", "0");
-      env.put("NEWSAPI_RPM", "0");
-      env.put("GREENHOUSE_RPM", "0");
-      env.put("LLM_RPM", "0");
-      env.put("MAX_PARALLEL_SEARCHES", String.valueOf(Math.min(parallel, 200)));
-      ResearchStack stack = ResearchStack.start(vertx, env).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      for (String p : new String[] {"tavily", "newsapi", "greenhouse"}) {
-        stack.simulator.configure(p, new JsonObject().put("latency_median_ms", latency).put("latency_p99_ms", latency).put("rpm", 0));
+      ResearchStack stack = ResearchStack.start(vertx, "offline", latency, Map.of("DB_BATCH_MS", "100"))
+          .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      for (String p : List.of("tavily", "newsapi", "greenhouse")) {
+        stack.simulator.configure(p, new JsonObject().put("latency_median_ms", latency).put("latency_p99_ms", p99));
       }
       JsonArray list = new JsonArray();
       for (int i = 0; i < domains; i++) {
@@ -51,80 +52,105 @@ class ResearchBench {
       JsonObject body = new JsonObject().put("research_goal", "fintech companies using Kubernetes")
           .put("company_domains", list).put("search_depth", "quick").put("max_parallel_searches", parallel)
           .put("confidence_threshold", 0.6);
-      AtomicLong peak = new AtomicLong();
-      long sampler = vertx.setPeriodic(100, t -> peak.accumulateAndGet(heapUsed(), Math::max));
+      String encoded = body.encode();
+      list = null;
+      body = null;
+      double[] serviceBefore = new double[CHANNELS.size()];
+      for (int c = 0; c < CHANNELS.size(); c++) {
+        serviceBefore[c] = latencyTimer(CHANNELS.get(c)).totalTime(TimeUnit.SECONDS);
+      }
+      long liveBefore = usedAfterGc();
       HttpClient http = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(1));
+      long[] counts = new long[2]; // results seen, bytes
+      String[] carry = {""};
+      StringBuilder head = new StringBuilder();
+      StringBuilder tail = new StringBuilder();
+      Promise<Void> whole = Promise.promise();
       long t0 = System.nanoTime();
-      String response = http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(stack.port())
+      http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(stack.port())
               .setURI("/api/research/batch").setIdleTimeout(0))
-          .compose(req -> req.putHeader("Content-Type", "application/json").send(Buffer.buffer(body.encode())))
-          .compose(res -> {
-            // the body is consumed as it arrives (the results of 100,000 domains would not fit this heap)
-            StringBuilder head = new StringBuilder();
-            StringBuilder tail = new StringBuilder();
-            long[] results = {0};
-            io.vertx.core.Promise<String> whole = io.vertx.core.Promise.promise();
+          .compose(req -> req.putHeader("Content-Type", "application/json").send(encoded))
+          .onSuccess(res -> {
+            // consumed as it arrives: the results of 100,000 domains are not kept
             res.handler(buf -> {
               String s = buf.toString();
-              if (head.length() < 4096) {
-                head.append(s, 0, Math.min(s.length(), 4096));
+              counts[1] += buf.length();
+              if (head.length() < 2048) {
+                head.append(s, 0, Math.min(s.length(), 2048));
               }
               tail.append(s);
               if (tail.length() > 8192) {
                 tail.delete(0, tail.length() - 4096);
               }
-              int i = -1;
-              while ((i = s.indexOf("\"evidence_sources\"", i + 1)) >= 0) {
-                results[0]++;
+              // one "evidence_sources" per result; a key split between two buffers is joined by the carry
+              String scan = carry[0] + s;
+              for (int i = scan.indexOf(KEY); i >= 0; i = scan.indexOf(KEY, i + 1)) {
+                counts[0]++;
               }
+              carry[0] = scan.substring(Math.max(0, scan.length() - (KEY.length() - 1)));
             });
-            res.endHandler(v -> whole.complete(head + "\n" + tail + "\n" + results[0]));
-            return whole.future();
+            res.endHandler(v -> whole.tryComplete());
+            res.exceptionHandler(whole::tryFail);
           })
-          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.MINUTES);
-      double makespan = (System.nanoTime() - t0) / 1e9;
-      vertx.cancelTimer(sampler);
-      String[] parts = response.split("\n");
-      String head = parts[0];
-      String tail = parts[1];
-      long resultCount = Long.parseLong(parts[2]);
-      int strategies = Integer.parseInt(field(head, "search_strategies_generated"));
-      long searches = Long.parseLong(field(head, "total_searches_executed"));
-      String failed = field(tail, "failed_requests");
-      // bound: the busiest channel's searches x latency / pool (no rate limits in this run)
-      Map<String, Integer> perChannel = new HashMap<>();
-      for (Strategy s : io.gtm.common.llm.offline.StrategyTemplates.generate(body.getString("research_goal"), "quick", 6,
-          io.gtm.common.llm.offline.StrategyTemplates.CHANNELS)) {
-        perChannel.merge(s.channel(), 1, Integer::sum);
+          .onFailure(whole::tryFail);
+      ResearchJob job = null;
+      long peakUsed = 0;
+      long peakLive = 0;
+      int peakOpen = 0;
+      long nextGc = System.currentTimeMillis() + gcEveryMs;
+      while (!whole.future().isComplete()) {
+        if (job == null) {
+          job = ResearchJob.RUNNING.values().stream().findFirst().orElse(null);
+        } else {
+          peakOpen = Math.max(peakOpen, job.openDomains());
+        }
+        peakUsed = Math.max(peakUsed, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        if (System.currentTimeMillis() >= nextGc) {
+          peakLive = Math.max(peakLive, usedAfterGc());
+          nextGc = System.currentTimeMillis() + gcEveryMs;
+        }
+        Thread.sleep(20);
       }
-      int busiest = perChannel.values().stream().mapToInt(Integer::intValue).max().orElse(strategies);
-      double bound = (double) domains * busiest * latency / 1000.0 / parallel;
-      System.out.printf("BENCH research domains=%d strategies=%d searches=%d failed=%s makespan=%.2fs qps=%.1f "
-              + "bound=%.2fs (busiest channel %d searches/domain) ratio=%.3f peak_heap=%dMB results=%d%n",
-          domains, strategies, searches, failed, makespan, searches / makespan, bound, busiest, makespan / bound,
-          peak.get() >> 20, resultCount);
+      whole.future().toCompletionStage().toCompletableFuture().get();
+      double wall = (System.nanoTime() - t0) / 1e9;
+      if (job == null) {
+        throw new IllegalStateException("the job was not seen running");
+      }
+      JsonObject summary = job.summary();
+      JsonObject stages = job.stageSeconds();
+      double makespan = summary.getLong("processing_time_ms") / 1000.0;
+      long searches = summary.getLong("total_searches_executed");
+      // bound: the busiest channel's measured service time over its pool (no rate limits here),
+      // plus the strategies call and the last domain's analysis
+      double busiest = 0;
+      StringBuilder perChannel = new StringBuilder();
+      for (int c = 0; c < CHANNELS.size(); c++) {
+        Timer t = latencyTimer(CHANNELS.get(c));
+        double service = t.totalTime(TimeUnit.SECONDS) - serviceBefore[c];
+        busiest = Math.max(busiest, service / parallel);
+        perChannel.append(String.format(" %s=%.2fs", CHANNELS.get(c), service / parallel));
+      }
+      double bound = busiest + stages.getDouble("strategies") + stages.getDouble("last_analysis");
+      System.out.printf("BENCH research domains=%d strategies=%d searches=%d failed=%d latency=%d/%dms parallel=%d "
+              + "makespan=%.3fs wall=%.3fs qps=%.1f bound=%.3fs (service/pool:%s; strategies=%.3fs last_analysis=%.3fs) "
+              + "ratio=%.3f after_last_search=%.3fs peak_open_domains=%d peak_heap=%dMB live_heap_before=%dMB "
+              + "peak_live_heap=%dMB results=%d response=%dMB%n",
+          domains, summary.getInteger("search_strategies_generated"), searches,
+          summary.getJsonObject("search_performance").getLong("failed_requests"), latency, p99, parallel,
+          makespan, wall, searches / makespan, bound, perChannel, stages.getDouble("strategies"),
+          stages.getDouble("last_analysis"), makespan / bound, stages.getDouble("after_last_search"), peakOpen,
+          peakUsed >> 20, liveBefore >> 20, peakLive >> 20, counts[0], counts[1] >> 20);
     } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
   }
 
-  private static String field(String json, String name) {
-    int i = json.indexOf("\"" + name + "\":");
-    int start = i + name.length() + 3;
-    int end = start;
-    while (end < json.length() && (Character.isDigit(json.charAt(end)) || json.charAt(end) == '.')) {
-      end++;
-    }
-    return json.substring(start, end);
+  private static Timer latencyTimer(String channel) {
+    return Timer.builder(MetricNames.SEARCH_LATENCY).tag(MetricNames.TAG_CHANNEL, channel).register(Metrics.registry());
   }
 
-  private static long heapUsed() {
-    long used = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) {
-        used += pool.getUsage().getUsed();
-      }
-    }
-    return used;
+  private static long usedAfterGc() {
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 }

@@ -10,15 +10,21 @@ import io.gtm.simulator.Simulator;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The research pipeline for tests: the provider simulator, db-writer on the real PostgreSQL,
- * query-generator, search-workers, analyzer (offline LLM, or {@code LLM_PROVIDER=openai}: the
- * simulator's OpenAI-compatible endpoint) and the gateway on a free port.
+ * The research pipeline for tests and the benchmark, in one Vert.x: the provider simulator,
+ * db-writer on the real PostgreSQL, query-generator, search-workers with the real search clients
+ * (Tavily, NewsAPI and Greenhouse pointed at the simulator, keys set), analyzer, and the gateway on
+ * a free port. The LLM is either {@code offline} or {@code openai} pointed at the simulator's
+ * {@code /v1}.
  */
 public final class ResearchStack {
+  static final List<String> SIMULATED = List.of("tavily", "newsapi", "greenhouse", "openai");
+
   public final Vertx vertx;
   public final Simulator simulator;
   public final GatewayVerticle gateway;
@@ -31,11 +37,29 @@ public final class ResearchStack {
     this.config = config;
   }
 
+  /** The offline LLM, a 3 ms constant provider latency. */
   public static Future<ResearchStack> start(Vertx vertx, Map<String, String> overrides) {
-    return Simulator.start(vertx, 0).compose(sim -> {
+    return start(vertx, "offline", 3, overrides);
+  }
+
+  /**
+   * @param llm       {@code offline} or {@code openai} (the simulator's OpenAI-compatible API)
+   * @param latencyMs every simulated provider's constant latency
+   * @param overrides configuration keys; a null value unsets the key (e.g. a missing API key)
+   */
+  public static Future<ResearchStack> start(Vertx vertx, String llm, long latencyMs, Map<String, String> overrides) {
+    JsonObject providers = new JsonObject();
+    for (String p : SIMULATED) {
+      providers.put(p, new JsonObject().put("latency_median_ms", latencyMs).put("latency_p99_ms", latencyMs));
+    }
+    return Simulator.start(vertx, new JsonObject().put("port", 0).put("providers", providers)).compose(sim -> {
       Map<String, String> env = new HashMap<>();
       env.put("HTTP_PORT", "0");
-      env.put("LLM_PROVIDER", "offline");
+      env.put("LLM_PROVIDER", llm);
+      if (llm.equals("openai")) {
+        env.put("LLM_BASE_URL", sim.openAiBaseUrl());
+        env.put("LLM_API_KEY", "sk-test");
+      }
       env.put("TAVILY_BASE_URL", sim.baseUrl());
       env.put("TAVILY_API_KEY", "tvly-test");
       env.put("NEWSAPI_BASE_URL", sim.baseUrl());
@@ -43,11 +67,13 @@ public final class ResearchStack {
       env.put("GREENHOUSE_BASE_URL", sim.baseUrl());
       env.put("PROVIDER_MAX_RETRIES", "1");
       env.put("DB_BATCH_MS", "20");
-      env.putAll(overrides);
-      if ("openai".equals(env.get("LLM_PROVIDER")) && !overrides.containsKey("LLM_BASE_URL")) {
-        env.put("LLM_BASE_URL", sim.openAiBaseUrl());
-        env.putIfAbsent("LLM_API_KEY", "sk-test");
+      env.put("API_JOBS_PER_MINUTE", "1000");
+      // no provider rate limits: they are shared through Redis by every engine (and test) on this machine
+      for (String rpm : List.of("TAVILY_RPM", "NEWSAPI_RPM", "GREENHOUSE_RPM", "LLM_RPM")) {
+        env.put(rpm, "0");
       }
+      env.putAll(overrides);
+      env.values().removeIf(v -> v == null);
       EngineConfig cfg = EngineConfig.of(env);
       DeploymentOptions opts = new DeploymentOptions().setConfig(cfg.toJson());
       GatewayVerticle gateway = new GatewayVerticle();

@@ -13,12 +13,14 @@ import java.util.Set;
 
 /**
  * What makes a set of strategies acceptable: a count within the depth's range, known channels,
- * a company placeholder in every query, no duplicates. Parses and checks an LLM answer.
+ * a company placeholder in every web and news query (a jobs query searches the company's own
+ * board), no duplicates. Parses and checks an LLM answer.
  */
 public final class StrategyRules {
   private StrategyRules() {}
 
   public static final List<String> CHANNELS = List.of("google_search", "news_search", "jobs_search");
+  static final String JOBS = "jobs_search";
 
   /** Inclusive strategy counts per search depth. */
   public static final Map<String, int[]> COUNTS = Map.of(
@@ -39,8 +41,9 @@ public final class StrategyRules {
     return r;
   }
 
-  /** The JSON schema of the answer ({@code response_format: json_schema}). */
-  public static JsonObject schema() {
+  /** The JSON schema of the answer ({@code response_format: json_schema}), with the depth's count range. */
+  public static JsonObject schema(String depth) {
+    int[] r = range(depth);
     JsonObject strategy = new JsonObject().put("type", "object")
         .put("properties", new JsonObject()
             .put("channel", new JsonObject().put("type", "string").put("enum", new JsonArray(CHANNELS)))
@@ -50,7 +53,7 @@ public final class StrategyRules {
         .put("additionalProperties", false);
     return new JsonObject().put("type", "object")
         .put("properties", new JsonObject().put("strategies",
-            new JsonObject().put("type", "array").put("items", strategy)))
+            new JsonObject().put("type", "array").put("items", strategy).put("minItems", r[0]).put("maxItems", r[1])))
         .put("required", new JsonArray().add("strategies"))
         .put("additionalProperties", false);
   }
@@ -69,6 +72,22 @@ public final class StrategyRules {
    * @throws IllegalArgumentException when it is JSON but not an acceptable set of strategies
    */
   public static List<Strategy> parse(String text, String depth) {
+    List<Strategy> out = parseItems(text);
+    int[] r = range(depth);
+    if (out.size() < r[0] || out.size() > r[1]) {
+      throw new IllegalArgumentException(out.size() + " distinct strategies for depth " + depth
+          + ", expected " + r[0] + "-" + r[1]);
+    }
+    return out;
+  }
+
+  /**
+   * The distinct, valid strategies of an answer, however many.
+   *
+   * @throws NotJson when the text is not a JSON object
+   * @throws IllegalArgumentException when an item is not an acceptable strategy
+   */
+  public static List<Strategy> parseItems(String text) {
     JsonObject json;
     try {
       json = new JsonObject(stripFences(text));
@@ -90,7 +109,8 @@ public final class StrategyRules {
         throw new IllegalArgumentException("unknown channel '" + s.getValue("channel") + "'");
       }
       String template = s.getValue("query_template") instanceof String t ? t.trim() : "";
-      if (!template.contains("{DOMAIN}") && !template.contains("{COMPANY_NAME}")) {
+      // a jobs_search query is ranked against the company's own board: it needs no company placeholder
+      if (!channel.equals(JOBS) && !template.contains("{DOMAIN}") && !template.contains("{COMPANY_NAME}")) {
         throw new IllegalArgumentException("query_template has no {DOMAIN} or {COMPANY_NAME} placeholder: '" + template + "'");
       }
       String stripped = template.replace("{DOMAIN}", "").replace("{COMPANY_NAME}", "");
@@ -99,16 +119,36 @@ public final class StrategyRules {
       }
       double score = s.getValue("relevance_score") instanceof Number n ? n.doubleValue() : 0.5;
       score = Double.isNaN(score) ? 0.5 : Math.max(0, Math.min(1, score));
-      if (seen.add(channel + '\u0000' + template.toLowerCase(Locale.ROOT))) {
-        out.add(new Strategy(channel, template, score));
+      Strategy strategy = new Strategy(channel, template, score);
+      if (seen.add(key(strategy))) {
+        out.add(strategy);
       }
     }
+    return out;
+  }
+
+  /**
+   * Fits an answer's strategies to the depth's range: beyond the most, the first ones are kept;
+   * below the least (an LLM may repeat itself), {@code fillers} not already present are added.
+   */
+  public static List<Strategy> fit(List<Strategy> answer, List<Strategy> fillers, String depth) {
     int[] r = range(depth);
-    if (out.size() < r[0] || out.size() > r[1]) {
-      throw new IllegalArgumentException(out.size() + " distinct strategies for depth " + depth
-          + ", expected " + r[0] + "-" + r[1]);
+    List<Strategy> out = new ArrayList<>(answer.size() > r[1] ? answer.subList(0, r[1]) : answer);
+    Set<String> seen = new LinkedHashSet<>();
+    out.forEach(s -> seen.add(key(s)));
+    for (Strategy f : fillers) {
+      if (out.size() >= r[0]) {
+        break;
+      }
+      if (seen.add(key(f))) {
+        out.add(f);
+      }
     }
     return out;
+  }
+
+  private static String key(Strategy s) {
+    return s.channel() + '\u0000' + s.queryTemplate().toLowerCase(Locale.ROOT);
   }
 
   private static String stripFences(String text) {
@@ -121,25 +161,5 @@ public final class StrategyRules {
       }
     }
     return t;
-  }
-
-  /** A fixed, goal-aware set of strategies for when the LLM cannot give one. */
-  public static List<Strategy> templates(String goal, String depth) {
-    String g = goal.length() > 120 ? goal.substring(0, 120) : goal;
-    List<Strategy> all = List.of(
-        new Strategy("google_search", "{COMPANY_NAME} " + g, 0.9),
-        new Strategy("jobs_search", "{COMPANY_NAME} " + g, 0.85),
-        new Strategy("news_search", "{COMPANY_NAME} " + g, 0.8),
-        new Strategy("google_search", "site:{DOMAIN} " + g, 0.8),
-        new Strategy("jobs_search", "{COMPANY_NAME} engineering jobs", 0.7),
-        new Strategy("news_search", "{COMPANY_NAME} announces", 0.6),
-        new Strategy("google_search", "{COMPANY_NAME} technology stack", 0.7),
-        new Strategy("news_search", "{COMPANY_NAME} partnership", 0.5),
-        new Strategy("google_search", "{COMPANY_NAME} case study", 0.6),
-        new Strategy("jobs_search", "{COMPANY_NAME} platform engineer", 0.6),
-        new Strategy("google_search", "{COMPANY_NAME} engineering blog", 0.6),
-        new Strategy("news_search", "{COMPANY_NAME} funding", 0.4),
-        new Strategy("google_search", "{DOMAIN} careers", 0.5));
-    return all.subList(0, target(depth));
   }
 }

@@ -3,6 +3,7 @@ package io.gtm.querygen.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gtm.common.llm.offline.StrategyTemplates;
 import io.gtm.common.model.Strategy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -65,14 +66,35 @@ class StrategyRulesTest {
   }
 
   @Test
-  void templatesCoverEveryChannelWithinEachDepthRange() {
+  void aJobsQueryNeedsNoCompanyPlaceholderSinceItSearchesTheCompanysBoard() {
+    assertThat(StrategyRules.parse(answer(5, "jobs_search", "kubernetes engineer"), "quick")).hasSize(5);
+  }
+
+  @Test
+  void theSchemaAsksForTheDepthsCountRange() {
+    JsonObject strategies = StrategyRules.schema("standard").getJsonObject("properties").getJsonObject("strategies");
+    assertThat(strategies.getInteger("minItems")).isEqualTo(7);
+    assertThat(strategies.getInteger("maxItems")).isEqualTo(10);
+  }
+
+  @Test
+  void theSharedTemplateFallbackPassesTheRulesAtEveryDepth() {
     for (String depth : List.of("quick", "standard", "comprehensive")) {
-      List<Strategy> t = StrategyRules.templates("companies using Kafka", depth);
-      int[] r = StrategyRules.range(depth);
-      assertThat(t.size()).isBetween(r[0], r[1]);
-      assertThat(t).extracting(Strategy::channel).containsAll(StrategyRules.CHANNELS);
+      List<Strategy> t = StrategyTemplates.generate("companies using Kafka", depth);
       String encoded = new JsonObject().put("strategies", new JsonArray(t.stream().map(Strategy::toJson).toList())).encode();
       assertThat(StrategyRules.parse(encoded, depth)).hasSize(t.size());
+      assertThat(t).extracting(Strategy::channel).containsAll(StrategyRules.CHANNELS);
     }
+  }
+
+  @Test
+  void fitTopsUpARepetitiveAnswerWithTemplatesAndCutsALongOne() {
+    List<Strategy> three = StrategyRules.parseItems(answer(3, "news_search", "{COMPANY_NAME} x"));
+    List<Strategy> fillers = StrategyTemplates.generate("companies using Kafka", "quick");
+    List<Strategy> fitted = StrategyRules.fit(three, fillers, "quick");
+    assertThat(fitted).hasSize(4).startsWith(three.toArray(new Strategy[0]));
+    assertThat(fitted.get(3)).isEqualTo(fillers.get(0));
+    List<Strategy> nine = StrategyRules.parseItems(answer(9, "news_search", "{COMPANY_NAME} x"));
+    assertThat(StrategyRules.fit(nine, fillers, "quick")).isEqualTo(nine.subList(0, 6));
   }
 }

@@ -11,8 +11,10 @@ import java.util.Map;
  * Which domain x strategy search to start next, created lazily: nothing is materialised per
  * domain x strategy up front. Strategies are grouped into lanes (one per channel pool); each lane
  * walks the domains in order with its own cursor and starts a search only while it has fewer than
- * its limit in flight, so a slow channel never holds back a fast one. A lane may run at most
- * {@code maxLead} domains ahead of the lowest unfinished domain: the evidence held for open
+ * its limit in flight, so a slow channel never holds back a fast one. At most {@code maxOpen}
+ * domains are open (searches started, result not finished) at once: a lane may open a new domain
+ * only below that bound, but always continue on a domain another lane opened, so the slowest lane
+ * never waits and one slow domain holds back nothing but its own slot. The evidence held for open
  * domains, hence the heap, stays bounded whatever the number of domains.
  */
 public final class SearchSchedule {
@@ -37,11 +39,11 @@ public final class SearchSchedule {
 
   private final int domains;
   private final int strategiesPerDomain;
-  private final int maxLead;
+  private final int maxOpen;
   private final List<Lane> lanes = new ArrayList<>();
   private final Map<Integer, Integer> openRemaining = new HashMap<>();
-  private final BitSet finished = new BitSet();
-  private int low;
+  private final BitSet done = new BitSet();
+  private int finished;
   private int nextLane;
   private long launched;
 
@@ -49,12 +51,12 @@ public final class SearchSchedule {
    * @param domains       number of domains
    * @param laneOfStrategy the lane (pool) name of each strategy, in strategy order
    * @param laneLimits    in-flight limit of each lane name
-   * @param maxLead       how far past the lowest unfinished domain a lane may start searches
+   * @param maxOpen       most domains open at once
    */
-  public SearchSchedule(int domains, List<String> laneOfStrategy, Map<String, Integer> laneLimits, int maxLead) {
+  public SearchSchedule(int domains, List<String> laneOfStrategy, Map<String, Integer> laneLimits, int maxOpen) {
     this.domains = domains;
     this.strategiesPerDomain = laneOfStrategy.size();
-    this.maxLead = Math.max(1, maxLead);
+    this.maxOpen = Math.max(1, maxOpen);
     Map<String, List<Integer>> byLane = new LinkedHashMap<>();
     for (int s = 0; s < laneOfStrategy.size(); s++) {
       byLane.computeIfAbsent(laneOfStrategy.get(s), k -> new ArrayList<>()).add(s);
@@ -92,12 +94,12 @@ public final class SearchSchedule {
     return openRemaining.size();
   }
 
-  /** The next search to start, or null while every lane is full, ahead by maxLead, or done. */
+  /** The next search to start, or null while every lane is full, waits for an open slot, or is done. */
   public Launch next() {
     for (int i = 0; i < lanes.size(); i++) {
       int li = (nextLane + i) % lanes.size();
       Lane lane = lanes.get(li);
-      if (lane.inFlight >= lane.limit || lane.domain >= domains || lane.domain >= low + maxLead) {
+      if (lane.inFlight >= lane.limit || lane.domain >= domains || !mayOpen(lane.domain)) {
         continue;
       }
       int domain = lane.domain;
@@ -115,6 +117,11 @@ public final class SearchSchedule {
     return null;
   }
 
+  // a domain is open from its first search until its result is finished; finished ones never reopen
+  private boolean mayOpen(int domain) {
+    return openRemaining.containsKey(domain) || (!done.get(domain) && openRemaining.size() < maxOpen);
+  }
+
   /** Records a finished search; true when it was the domain's last one. */
   public boolean searchDone(Launch launch) {
     lanes.get(launch.lane()).inFlight--;
@@ -122,17 +129,17 @@ public final class SearchSchedule {
     return left == 0;
   }
 
-  /** Records a domain whose result is finished: lanes may move past it. */
+  /** Records a domain whose result is finished: its slot opens for another domain. */
   public void domainFinished(int domain) {
     openRemaining.remove(domain);
-    finished.set(domain);
-    while (low < domains && finished.get(low)) {
-      low++;
+    if (!done.get(domain)) {
+      done.set(domain);
+      finished++;
     }
   }
 
   /** True once every domain is finished. */
   public boolean allFinished() {
-    return low >= domains;
+    return finished >= domains;
   }
 }

@@ -58,8 +58,8 @@ class SearchScheduleTest {
   }
 
   @Test
-  void aLaneNeverRunsMoreThanMaxLeadDomainsAheadOfTheLowestUnfinished() {
-    // news is fast (big limit), jobs stuck (nothing completes): news may open only maxLead domains
+  void noMoreThanMaxOpenDomainsAreOpenWhenALaneIsStuck() {
+    // news is fast (big limit), jobs stuck (nothing completes): news may open only maxOpen domains
     SearchSchedule s = new SearchSchedule(100_000, List.of("news_search", "jobs_search"),
         Map.of("news_search", 50, "jobs_search", 1), 10);
     List<SearchSchedule.Launch> first = drain(s);
@@ -73,6 +73,28 @@ class SearchScheduleTest {
     }
     assertThat(s.openDomains()).isLessThanOrEqualTo(10);
     assertThat(s.inFlight()).isLessThanOrEqualTo(51);
+  }
+
+  @Test
+  void oneSlowDomainHoldsBackNothingButItsOwnSlot() {
+    int domains = 500;
+    SearchSchedule s = new SearchSchedule(domains, LANES, Map.of("google_search", 4, "news_search", 4, "jobs_search", 4), 8);
+    List<SearchSchedule.Launch> inFlight = new ArrayList<>(drain(s));
+    SearchSchedule.Launch stuck = null;
+    int finished = 0;
+    while (!inFlight.isEmpty()) {
+      SearchSchedule.Launch l = inFlight.remove(0);
+      if (stuck == null && l.domain() == 0 && s.laneName(l.lane()).equals("jobs_search")) {
+        stuck = l; // never answers
+      } else if (s.searchDone(l)) {
+        s.domainFinished(l.domain());
+        finished++;
+      }
+      inFlight.addAll(drain(s));
+    }
+    assertThat(finished).isEqualTo(domains - 1);
+    assertThat(s.openDomains()).isEqualTo(1);
+    assertThat(s.launched()).isEqualTo(s.totalSearches());
   }
 
   private static List<SearchSchedule.Launch> drain(SearchSchedule s) {
