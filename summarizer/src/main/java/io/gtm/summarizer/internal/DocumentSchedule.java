@@ -140,6 +140,16 @@ public final class DocumentSchedule {
     this.unfinished = chapters.size();
   }
 
+  /** The chunk texts of a chapter of this schedule. */
+  public List<String> chunksOf(int number) {
+    for (ChapterWork w : chapters) {
+      if (w.number() == number) {
+        return w.chunks();
+      }
+    }
+    throw new IllegalArgumentException("no chapter " + number);
+  }
+
   /** True once every chapter is done or failed. */
   public boolean finished() {
     return unfinished == 0;

@@ -1,0 +1,150 @@
+package io.gtm.summarizer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gtm.common.Addresses;
+import io.gtm.common.llm.LlmOperations;
+import io.gtm.summarizer.internal.ChapterSplitter;
+import io.gtm.summarizer.internal.Chunker;
+import io.gtm.summarizer.internal.Corpus;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The documents pipeline end to end: HTTP upload through the gateway, db-writer on PostgreSQL,
+ * the summarizer, Great Expectations (59 chapters) from the shared corpus.
+ */
+class DocumentPipelineTest {
+  private static final Duration BOOK = Duration.ofSeconds(120);
+  private DocumentStack stack;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  /** LLM calls a clean run makes: every chunk, a reduce per chapter of several chunks, one title call per chapter. */
+  static Map<String, Integer> expectedCalls(String book) {
+    int chunks = 0;
+    int multi = 0;
+    List<io.gtm.summarizer.internal.Chapter> chapters = ChapterSplitter.split(book);
+    for (var c : chapters) {
+      int n = new Chunker().chunk(c.text()).size();
+      chunks += n;
+      multi += n > 1 ? 1 : 0;
+    }
+    return Map.of(LlmOperations.SUMMARIZE_CHUNK, chunks, LlmOperations.REDUCE, multi,
+        LlmOperations.TITLE_PREVIEW, chapters.size());
+  }
+
+  @Test
+  void aBookIsSummarisedOverHttpEveryChapterStoredOnceWithItsFieldsAndEventsInOrder() throws Exception {
+    String book = Corpus.read("great-expectations.txt");
+    RecordingLlm llm = new RecordingLlm();
+    stack = DocumentStack.start(DocumentStack.testEnv(), llm);
+    List<JsonObject> events = new CopyOnWriteArrayList<>();
+    String id = stack.upload(book, "Great%20Expectations");
+    stack.vertx.eventBus().<JsonObject>consumer(Addresses.jobEvents(id), m -> events.add(m.body()));
+
+    JsonObject doc = stack.awaitDocument(id, DocumentStack::finished, BOOK);
+    assertThat(doc.getString("status")).isEqualTo("done");
+    assertThat(doc.getString("title")).isEqualTo("Great Expectations");
+    assertThat(doc.getInteger("chapters_total")).isEqualTo(59);
+    assertThat(doc.getInteger("chapters_done")).isEqualTo(59);
+    assertThat(doc.getInteger("chapters_failed")).isZero();
+    assertThat(doc.getLong("processing_time_ms")).isPositive();
+
+    // one call per chunk, a reduce only for chapters of several chunks, title and preview in one call
+    Map<String, Integer> expected = expectedCalls(book);
+    assertThat(llm.count(LlmOperations.SUMMARIZE_CHUNK)).isEqualTo(expected.get(LlmOperations.SUMMARIZE_CHUNK));
+    assertThat(llm.count(LlmOperations.REDUCE)).isEqualTo(expected.get(LlmOperations.REDUCE));
+    assertThat(llm.count(LlmOperations.TITLE_PREVIEW)).isEqualTo(59);
+    assertThat(doc.getInteger("llm_calls")).isEqualTo(llm.calls.get());
+    assertThat(llm.maxInFlight.get()).isLessThanOrEqualTo(4);
+
+    JsonArray chapters = stack.call(HttpMethod.GET, "/api/documents/" + id + "/chapters", null).array();
+    assertThat(chapters).hasSize(59);
+    Set<Integer> numbers = new HashSet<>();
+    for (int i = 0; i < chapters.size(); i++) {
+      JsonObject c = chapters.getJsonObject(i);
+      numbers.add(c.getInteger("number"));
+      assertThat(c.getString("status")).isEqualTo("done");
+      assertThat(c.getString("heading")).startsWith("Chapter");
+      assertThat(c.getString("summary")).isNotBlank();
+      assertThat(c.getString("title")).isNotBlank();
+      assertThat(c.getString("preview")).isNotBlank();
+      assertThat(c.getValue("error")).isNull();
+    }
+    assertThat(numbers).hasSize(59).contains(1, 59);
+    JsonArray stored = stack.storedChapters(id);
+    assertThat(stored).hasSize(59);
+    assertThat(stored.stream().map(o -> ((JsonObject) o).getString("content_hash")).distinct()).hasSize(59);
+
+    // progress: a chapter_done per chapter, the last progress counting all, document_complete last
+    List<JsonObject> done = events.stream().filter(e -> "chapter_done".equals(e.getString("type"))).toList();
+    assertThat(done).hasSizeGreaterThanOrEqualTo(58); // the subscription may miss the very first
+    assertThat(events.get(events.size() - 1).getString("type")).isEqualTo("document_complete");
+    assertThat(events.get(events.size() - 1).getString("status"))
+        .isEqualTo("done");
+
+    // the same book again: every answer comes from the summary cache
+    int before = llm.calls.get();
+    String again = stack.upload(book, "Again");
+    JsonObject second = stack.awaitDocument(again, DocumentStack::finished, BOOK);
+    assertThat(second.getString("status")).isEqualTo("done");
+    assertThat(second.getInteger("chapters_done")).isEqualTo(59);
+    assertThat(second.getInteger("llm_calls")).isZero();
+    assertThat(llm.calls.get()).isEqualTo(before);
+    JsonArray againChapters = stack.call(HttpMethod.GET, "/api/documents/" + again + "/chapters", null).array();
+    assertThat(againChapters.getJsonObject(0).getString("summary")).isEqualTo(chapters.getJsonObject(0).getString("summary"));
+  }
+
+  @Test
+  void aProviderThatAlwaysFailsEndsWithFailedChaptersAndAFinishedDocument() throws Exception {
+    RecordingLlm llm = new RecordingLlm();
+    llm.failAll = true;
+    Map<String, String> env = DocumentStack.testEnv();
+    env.put("SUMMARIZER_TASK_ATTEMPTS", "2");
+    stack = DocumentStack.start(env, llm);
+    String text = "CHAPTER I.\n\n" + "The first chapter tells of a long walk by the river. ".repeat(20)
+        + "\n\nCHAPTER II.\n\n" + "The second chapter tells of a quiet supper at home. ".repeat(20) + "\n";
+    String id = stack.upload(text, "Failing");
+    JsonObject doc = stack.awaitDocument(id, DocumentStack::finished, Duration.ofSeconds(30));
+    assertThat(doc.getString("status")).isEqualTo("failed");
+    assertThat(doc.getInteger("chapters_failed")).isEqualTo(2);
+    assertThat(doc.getInteger("llm_calls")).isEqualTo(4); // each chapter's one chunk, tried twice
+    JsonArray chapters = stack.call(HttpMethod.GET, "/api/documents/" + id + "/chapters", null).array();
+    assertThat(chapters).hasSize(2);
+    for (Object o : chapters) {
+      JsonObject c = (JsonObject) o;
+      assertThat(c.getString("status")).isEqualTo("failed");
+      assertThat(c.getString("error")).isEqualTo("map failed after 2 attempts: HTTP 500 server_error");
+      assertThat(c.getValue("summary")).isNull();
+      assertThat(c.getValue("title")).isNull();
+    }
+  }
+
+  @Test
+  void aTextWithoutChaptersIsSummarisedInSectionsAndAnEmptyOneFails() throws Exception {
+    stack = DocumentStack.start(DocumentStack.testEnv(), null);
+    String prose = ("A plain essay without any heading at all, going on about gardens and rain. ".repeat(40) + "\n\n").repeat(5);
+    JsonObject doc = stack.awaitDocument(stack.upload(prose, "Essay"), DocumentStack::finished, Duration.ofSeconds(30));
+    assertThat(doc.getString("status")).isEqualTo("done");
+    assertThat(doc.getInteger("chapters_total")).isPositive();
+    JsonObject empty = stack.awaitDocument(stack.upload("*** START OF THE PROJECT GUTENBERG EBOOK X ***\n\n   \n", "Empty"),
+        DocumentStack::finished, Duration.ofSeconds(30));
+    assertThat(empty.getString("status")).isEqualTo("failed");
+    assertThat(empty.getInteger("chapters_total")).isZero();
+  }
+}
