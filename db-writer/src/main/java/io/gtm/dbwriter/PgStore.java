@@ -155,10 +155,11 @@ final class PgStore implements DbStore {
         args = Tuple.tuple().addArrayOfString(p.strings("status").toArray(String[]::new));
       }
       case DbQueries.DOCUMENT_CLAIM -> {
-        sql = "UPDATE documents SET owner_node = $2, heartbeat_at = now() WHERE id = $1"
-            + " AND status IN ('queued', 'splitting', 'running') AND (owner_node IS NULL OR owner_node = $2"
-            + " OR heartbeat_at IS NULL OR heartbeat_at < now() - $3 * interval '1 millisecond')"
-            + " RETURNING " + DOCUMENT_COLUMNS;
+        // SKIP LOCKED: a row locked by a running transaction is not claimable now (never wait on it)
+        sql = "UPDATE documents SET owner_node = $2, heartbeat_at = now() WHERE id = (SELECT id FROM documents"
+            + " WHERE id = $1 AND status IN ('queued', 'splitting', 'running') AND (owner_node IS NULL"
+            + " OR owner_node = $2 OR heartbeat_at IS NULL OR heartbeat_at < now() - $3 * interval '1 millisecond')"
+            + " FOR UPDATE SKIP LOCKED) RETURNING " + DOCUMENT_COLUMNS;
         args = Tuple.of(p.string("id"), p.string("node"), p.longValue("stale_ms", 15_000, 0));
       }
       case DbQueries.CHAPTERS -> {
