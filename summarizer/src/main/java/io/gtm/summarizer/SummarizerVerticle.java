@@ -45,6 +45,13 @@ public final class SummarizerVerticle extends VerticleBase {
   private LlmDispatcher dispatcher;
   private final SummarizerMetrics metrics = new SummarizerMetrics();
   private final Map<String, DocumentJob> jobs = new LinkedHashMap<>();
+  /** Recently cancelled ids, never claimed again (the gateway's cancelled status may not be committed yet). */
+  private final Map<String, Boolean> cancelled = new LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > 10_000;
+    }
+  };
   private String node;
   private boolean stopping;
   private boolean scanning;
@@ -131,6 +138,9 @@ public final class SummarizerVerticle extends VerticleBase {
 
   private void handleCancel(Message<JsonObject> msg) {
     String id = msg.body() == null ? null : msg.body().getString("document_id");
+    if (id != null) {
+      cancelled.put(id, true);
+    }
     DocumentJob job = id == null ? null : jobs.get(id);
     if (job != null) {
       job.stop("cancelled");
@@ -142,11 +152,11 @@ public final class SummarizerVerticle extends VerticleBase {
     if (jobs.containsKey(id)) {
       return Future.succeededFuture(true);
     }
-    if (stopping || jobs.size() >= MAX_DOCUMENTS) {
+    if (stopping || jobs.size() >= MAX_DOCUMENTS || cancelled.containsKey(id)) {
       return Future.succeededFuture(false);
     }
     return claim(id).map(row -> {
-      if (row == null || jobs.containsKey(id) || stopping) {
+      if (row == null || jobs.containsKey(id) || stopping || cancelled.containsKey(id)) {
         return row != null;
       }
       DocumentJob job = new DocumentJob(vertx, row, config, llm, permits, cache, metrics, dispatcher::pump, this::ended);
@@ -189,6 +199,14 @@ public final class SummarizerVerticle extends VerticleBase {
     }
   }
 
+  /** Not owned by a live process, as far as the row says (the claim decides). */
+  private boolean claimable(JsonObject doc) {
+    String owner = doc.getString("owner_node");
+    String heartbeat = doc.getString("heartbeat_at");
+    return owner == null || owner.equals(node) || heartbeat == null
+        || java.time.Instant.parse(heartbeat).isBefore(java.time.Instant.now().minusMillis(config.staleMs()));
+  }
+
   /** Claims documents in work that nobody (alive) owns. */
   private void scan() {
     if (scanning || stopping || jobs.size() >= MAX_DOCUMENTS) {
@@ -200,8 +218,9 @@ public final class SummarizerVerticle extends VerticleBase {
         .compose(m -> {
           Future<?> chain = Future.succeededFuture();
           for (Object o : m.body().getJsonArray("rows", new JsonArray())) {
-            String id = ((JsonObject) o).getString("id");
-            if (!jobs.containsKey(id)) {
+            JsonObject doc = (JsonObject) o;
+            String id = doc.getString("id");
+            if (!jobs.containsKey(id) && claimable(doc)) {
               chain = chain.compose(v -> claimAndRun(id).recover(err -> Future.succeededFuture(false)));
             }
           }

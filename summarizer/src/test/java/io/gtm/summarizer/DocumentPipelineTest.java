@@ -136,6 +136,34 @@ class DocumentPipelineTest {
   }
 
   @Test
+  void aCancelledDocumentStopsItsWorkAndStaysCancelled() throws Exception {
+    String book = Corpus.read("great-expectations.txt");
+    RecordingLlm llm = new RecordingLlm();
+    llm.delayMs = 20;
+    stack = DocumentStack.start(DocumentStack.testEnv(), llm);
+    String id = stack.upload(book, "Cancelled");
+    io.vertx.core.Promise<JsonObject> complete = io.vertx.core.Promise.promise();
+    stack.vertx.eventBus().<JsonObject>consumer(Addresses.jobEvents(id), m -> {
+      if ("document_complete".equals(m.body().getString("type"))) {
+        complete.tryComplete(m.body());
+      }
+    });
+    stack.awaitDocument(id, d -> "running".equals(d.getString("status")), Duration.ofSeconds(30));
+    assertThat(stack.call(HttpMethod.DELETE, "/api/documents/" + id, null).json().getString("status")).isEqualTo("cancelled");
+    assertThat(DocumentStack.await(complete.future()).getString("status")).isEqualTo("cancelled");
+    int calls = llm.calls.get();
+    assertThat(calls).isLessThan(expectedCalls(book).values().stream().mapToInt(Integer::intValue).sum() / 2);
+    // the summarizer let the document go: the next upload runs, and the cancelled one is never resumed
+    String next = stack.upload("CHAPTER I.\n\n" + "A short tale of a cat. ".repeat(30) + "\n", "Next");
+    stack.awaitDocument(next, DocumentStack::finished, Duration.ofSeconds(30));
+    JsonObject doc = stack.document(id);
+    assertThat(doc.getString("status")).isEqualTo("cancelled");
+    assertThat(doc.getInteger("chapters_done")).isLessThan(59);
+    assertThat(llm.byHeading.get("CHAPTER I.").get()).isEqualTo(2);
+    assertThat(llm.calls.get()).isEqualTo(calls + 2);
+  }
+
+  @Test
   void aTextWithoutChaptersIsSummarisedInSectionsAndAnEmptyOneFails() throws Exception {
     stack = DocumentStack.start(DocumentStack.testEnv(), null);
     String prose = ("A plain essay without any heading at all, going on about gardens and rain. ".repeat(40) + "\n\n").repeat(5);
