@@ -5,6 +5,7 @@ import io.gtm.common.config.ConfigException;
 import io.gtm.common.config.EngineConfig;
 import io.gtm.common.logging.Logging;
 import io.gtm.common.metrics.Metrics;
+import io.gtm.common.metrics.MetricsServer;
 import io.gtm.simulator.SimulatorVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Deployable;
@@ -86,8 +87,17 @@ public final class EngineMain {
       case "simulator":
         Metrics.setService("simulator");
         return simulator(config, args);
+      case "demo":
+        Metrics.setService("all");
+        return io.gtm.engine.cli.DemoCommand.run(config,
+            (vertx, cfg) -> deployAll(vertx, cfg, new ArrayList<>(Services.ALL.keySet()), 1), System.out);
+      case "research":
+        return io.gtm.engine.cli.Commands.research(config, args.server(), args.goal(), args.domains(), args.depth(),
+            System.out);
+      case "summarize":
+        return io.gtm.engine.cli.Commands.summarize(config, args.server(), args.file(), System.out);
       default:
-        System.err.println("error: command '" + args.command() + "' is not available in this build yet");
+        System.err.println("error: unknown command '" + args.command() + "'");
         return 2;
     }
   }
@@ -124,7 +134,13 @@ public final class EngineMain {
       return 1;
     }
     try {
+      Dependencies.probe(vertx, config, services.contains("db-writer"), true).await(10, TimeUnit.SECONDS);
       deployAll(vertx, config, services, args.instances()).await(120, TimeUnit.SECONDS);
+      int metricsPort = config.getInt("METRICS_PORT");
+      if (metricsPort > 0) {
+        MetricsServer.start(vertx, metricsPort).await(10, TimeUnit.SECONDS);
+        log.info("metrics on port {} (/metrics)", metricsPort);
+      }
     } catch (Exception e) {
       System.err.println("error: deployment failed: " + e.getMessage());
       vertx.close();
@@ -164,17 +180,27 @@ public final class EngineMain {
     return 0;
   }
 
-  /** Blocks until SIGTERM/SIGINT, then closes Vert.x: verticles stop, the cluster is left. */
+  /**
+   * Blocks until SIGTERM/SIGINT, then closes Vert.x: verticles are undeployed, the cluster is left.
+   * A clean stop exits 0 (the JVM would otherwise report 143 for SIGTERM).
+   */
   private static void awaitShutdown(Vertx vertx) {
     CountDownLatch done = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("shutting down");
+      String name = EngineMain.class.getName();
+      Logging.direct(java.util.logging.Level.INFO, name, "shutting down: undeploying services, leaving the cluster");
+      boolean clean = true;
       try {
         vertx.close().await(30, TimeUnit.SECONDS);
+        Logging.direct(java.util.logging.Level.INFO, name, "stopped");
       } catch (Exception e) {
-        log.warn("shutdown did not complete cleanly: {}", e.getMessage());
+        clean = false;
+        Logging.direct(java.util.logging.Level.WARNING, name, "shutdown did not complete cleanly: " + e.getMessage());
       }
       done.countDown();
+      System.out.flush();
+      System.err.flush();
+      Runtime.getRuntime().halt(clean ? 0 : 1);
     }, "engine-shutdown"));
     try {
       done.await();

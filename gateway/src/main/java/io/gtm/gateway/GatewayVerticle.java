@@ -1,40 +1,46 @@
 package io.gtm.gateway;
 
-import io.gtm.common.ApiException;
-import io.gtm.common.ErrorCode;
 import io.gtm.common.Ping;
 import io.gtm.common.config.EngineConfig;
-import io.gtm.common.metrics.Metrics;
+import io.gtm.gateway.http.ApiRouter;
+import io.gtm.gateway.http.Readiness;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 
-/** REST + SSE + WebSocket API, health and metrics. */
+/**
+ * REST + SSE + WebSocket API, health, metrics, OpenAPI document and the web page. Shared handlers
+ * (CORS, API keys, body limit, JSON errors) come from {@link ApiRouter}; each part of the API
+ * mounts its own routes between {@link ApiRouter#create} and {@link ApiRouter#finish}.
+ */
 public final class GatewayVerticle extends VerticleBase {
   public static final String SERVICE = "gateway";
+
   private HttpServer server;
+  private Readiness readiness;
 
   @Override
   public Future<?> start() {
     EngineConfig cfg = EngineConfig.fromJson(config());
-    Router router = Router.router(vertx);
-    router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(Metrics.registry()));
+    readiness = new Readiness(vertx, cfg);
+    Router router = ApiRouter.create(vertx, cfg, readiness);
     // each part of the API mounts its own routes; see research/, documents/, reports/
     Future<Void> parts = Future.all(
         new io.gtm.gateway.research.ResearchRoutes(vertx, cfg).mount(router),
         new io.gtm.gateway.documents.DocumentRoutes(vertx, cfg).mount(router),
         new io.gtm.gateway.reports.ReportRoutes(vertx, cfg).mount(router)).mapEmpty();
-    router.route().last().handler(ctx -> ctx.response().setStatusCode(404)
-        .putHeader("Content-Type", "application/json")
-        .end(ApiException.errorBody(ErrorCode.NOT_FOUND, "no route " + ctx.request().path(), null).encode()));
-    return Future.all(
-        parts,
-        vertx.createHttpServer().requestHandler(router).listen(cfg.getInt("HTTP_PORT")).onSuccess(s -> server = s),
-        Ping.register(vertx, SERVICE));
+    return parts
+        .compose(v -> vertx.createHttpServer()
+            .requestHandler(ApiRouter.requestHandler(ApiRouter.finish(router)))
+            .listen(cfg.getInt("HTTP_PORT")))
+        .onSuccess(s -> server = s)
+        .compose(s -> Ping.register(vertx, SERVICE));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return readiness == null ? Future.succeededFuture() : readiness.close();
   }
 
   public int actualPort() {

@@ -83,6 +83,7 @@ public final class EngineConfig {
     d.put("DB_POOL_SIZE", null);
     d.put("DB_FALLBACK", null);
     d.put("SIMULATOR_PORT", "9090");
+    d.put("METRICS_PORT", "0");
     DEFAULTS = Collections.unmodifiableMap(d);
   }
 
@@ -93,7 +94,7 @@ public final class EngineConfig {
       "REPORT_SECTION_CONCURRENCY", "MAX_PARALLEL_SEARCHES", "MAX_PARALLEL_SEARCHES_CAP",
       "CHUNK_SIZE", "CHUNK_OVERLAP", "CHUNK_THRESHOLD", "DB_BATCH_ROWS", "DB_BATCH_MS",
       "DB_BATCH_MAX_ROWS", "DB_QUEUE_CAPACITY", "DB_POOL_SIZE");
-  private static final List<String> PORT_KEYS = List.of("HTTP_PORT", "CLUSTER_PORT", "SIMULATOR_PORT");
+  private static final List<String> PORT_KEYS = List.of("HTTP_PORT", "CLUSTER_PORT", "SIMULATOR_PORT", "METRICS_PORT");
   private static final List<String> POSITIVE_KEYS = List.of(
       "MAX_BODY_BYTES", "PROVIDER_TIMEOUT_MS", "BREAKER_MAX_FAILURES", "BREAKER_RESET_MS",
       "LLM_CONCURRENCY", "REPORT_SECTION_CONCURRENCY", "MAX_PARALLEL_SEARCHES",

@@ -25,7 +25,10 @@ public final class Logging {
 
   private Logging() {}
 
+  private static volatile boolean json;
+
   public static void configure(String format) {
+    json = "json".equals(format);
     LogManager.getLogManager().reset();
     Logger root = Logger.getLogger("");
     Handler handler = new ConsoleHandler();
@@ -37,6 +40,17 @@ public final class Logging {
     Logger.getLogger("io.netty").setLevel(Level.WARNING);
     // Vert.x registers some gauges once per verticle instance; the duplicate is harmless
     Logger.getLogger("io.micrometer.core.instrument.MeterRegistry").setLevel(Level.SEVERE);
+  }
+
+  /**
+   * Writes one log line straight to standard error, in the configured format. For shutdown hooks:
+   * the JDK's own hook resets {@code java.util.logging} concurrently, so a logger may drop the line.
+   */
+  public static void direct(Level level, String logger, String message) {
+    LogRecord record = new LogRecord(level, message);
+    record.setLoggerName(logger);
+    System.err.print(json ? new JsonFormatter().format(record) : new LineFormatter().format(record));
+    System.err.flush();
   }
 
   /** Values that must never appear in a log line. Short values are ignored (too likely to collide). */

@@ -5,6 +5,7 @@ import io.gtm.common.ApiException;
 import io.gtm.common.DbQueries;
 import io.gtm.common.ErrorCode;
 import io.gtm.common.config.EngineConfig;
+import io.gtm.gateway.http.HttpSupport;
 import io.gtm.common.model.DbWrite;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -61,8 +62,9 @@ public final class DocumentRoutes {
     try {
       text = text(ctx.body() == null ? null : ctx.body().buffer());
       title = title(ctx.queryParams().get("title"), text);
-    } catch (ApiException e) {
-      fail(ctx, e);
+      HttpSupport.acquireJobSlot(ctx);
+    } catch (RuntimeException e) {
+      HttpSupport.fail(ctx, e);
       return;
     }
     String id = "doc_" + UUID.randomUUID().toString().replace("-", "");
@@ -77,14 +79,14 @@ public final class DocumentRoutes {
           ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
               .end(new JsonObject().put("document_id", id).encode());
         })
-        .onFailure(err -> fail(ctx, err));
+        .onFailure(err -> HttpSupport.fail(ctx, err));
   }
 
   private void get(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     document(id, owner(ctx))
         .onSuccess(row -> ctx.response().putHeader("Content-Type", "application/json").end(view(row).encode()))
-        .onFailure(err -> fail(ctx, err));
+        .onFailure(err -> HttpSupport.fail(ctx, err));
   }
 
   private void chapters(RoutingContext ctx) {
@@ -102,7 +104,7 @@ public final class DocumentRoutes {
           });
           ctx.response().putHeader("Content-Type", "application/json").end(out.encode());
         })
-        .onFailure(err -> fail(ctx, err));
+        .onFailure(err -> HttpSupport.fail(ctx, err));
   }
 
   private void cancel(RoutingContext ctx) {
@@ -120,7 +122,7 @@ public final class DocumentRoutes {
         })
         .onSuccess(status -> ctx.response().putHeader("Content-Type", "application/json")
             .end(new JsonObject().put("document_id", id).put("status", status).encode()))
-        .onFailure(err -> fail(ctx, err));
+        .onFailure(err -> HttpSupport.fail(ctx, err));
   }
 
   static JsonObject view(JsonObject row) {
@@ -135,7 +137,7 @@ public final class DocumentRoutes {
 
   private Future<JsonObject> document(String id, String owner) {
     return query(DbQueries.DOCUMENT, new JsonObject().put("id", id)).compose(rows -> {
-      if (rows.isEmpty() || !Objects.equals(rows.getJsonObject(0).getString("owner_key"), owner)) {
+      if (rows.isEmpty() || !visible(rows.getJsonObject(0).getString("owner_key"), owner)) {
         return Future.failedFuture(new ApiException(ErrorCode.NOT_FOUND, "no document " + id));
       }
       return Future.succeededFuture(rows.getJsonObject(0));
@@ -195,19 +197,11 @@ public final class DocumentRoutes {
 
   /** The caller's owner identity (its API key's), or null when the API is open. */
   private static String owner(RoutingContext ctx) {
-    return ctx.get("owner");
+    return HttpSupport.jobOwner(ctx);
   }
 
-  private static void fail(RoutingContext ctx, Throwable err) {
-    ApiException api;
-    if (err instanceof ApiException a) {
-      api = a;
-    } else if (err instanceof ReplyException re) {
-      api = new ApiException(ErrorCode.UNAVAILABLE, "storage unavailable: " + re.getMessage());
-    } else {
-      api = new ApiException(ErrorCode.INTERNAL, "internal error");
-    }
-    ctx.response().setStatusCode(api.code().code()).putHeader("Content-Type", "application/json")
-        .end(api.toJson().encode());
+  private static boolean visible(String jobOwner, String caller) {
+    return caller == null || jobOwner == null || jobOwner.equals(caller);
   }
+
 }

@@ -187,7 +187,7 @@ public final class EventHub {
     private Future<Boolean> checkVisible(JsonObject live) {
       if (live != null) {
         String jobOwner = live.getString("owner");
-        return Future.succeededFuture(jobOwner == null || jobOwner.equals(session.owner));
+        return Future.succeededFuture(session.owner == null || jobOwner == null || jobOwner.equals(session.owner));
       }
       return StoredRows.page(vertx, DbQueries.JOB_EVENTS, new JsonObject().put("job_id", jobId).put("after_seq", -1).put("limit", 1))
           .map(rows -> {
@@ -196,7 +196,7 @@ public final class EventHub {
             }
             JsonObject data = rows.getJsonObject(0).getJsonObject("data", new JsonObject());
             String jobOwner = data.getString("owner");
-            return jobOwner == null || jobOwner.equals(session.owner);
+            return session.owner == null || jobOwner == null || jobOwner.equals(session.owner);
           });
     }
 

@@ -161,7 +161,7 @@ final class ReportJob {
     return vertx.eventBus().<JsonObject>request(Addresses.QUERY_GENERATE, ask, timeout())
         .compose(reply -> {
           JsonArray strategies = reply.body().getJsonArray("strategies", new JsonArray());
-          String company = companyName(request.domain());
+          String company = io.gtm.gateway.research.internal.DomainNames.companyName(request.domain());
           List<Future<SearchOutcome>> searches = new ArrayList<>();
           for (Object o : strategies) {
             Strategy s = Strategy.fromJson((JsonObject) o);
@@ -188,16 +188,6 @@ final class ReportJob {
         });
   }
 
-  static String companyName(String domain) {
-    String label = domain.split("\\.")[0];
-    StringBuilder sb = new StringBuilder();
-    for (String part : label.split("-")) {
-      if (!part.isEmpty()) {
-        sb.append(sb.length() == 0 ? "" : " ").append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
-      }
-    }
-    return sb.toString();
-  }
 
   // ---- core ----
 

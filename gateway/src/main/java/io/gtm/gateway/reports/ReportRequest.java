@@ -10,7 +10,12 @@ record ReportRequest(String domain, String researchGoal, String searchDepth, Str
   static final List<String> DEPTHS = List.of("quick", "standard", "comprehensive");
 
   static ReportRequest parse(JsonObject body) {
-    String domain = io.gtm.gateway.reports.Domains.normalize(Fields.requireString(body, "domain"), "domain");
+    String domain;
+    try {
+      domain = io.gtm.gateway.research.internal.DomainNames.normalize(Fields.requireString(body, "domain"));
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid("domain", "domain " + e.getMessage());
+    }
     String goal = Fields.requireString(body, "research_goal").strip();
     if (goal.length() > 2000) {
       throw ApiException.invalid("research_goal", "research_goal must be at most 2000 characters");

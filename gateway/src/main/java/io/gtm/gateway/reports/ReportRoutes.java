@@ -5,6 +5,7 @@ import io.gtm.common.ApiException;
 import io.gtm.common.DbQueries;
 import io.gtm.common.ErrorCode;
 import io.gtm.common.config.EngineConfig;
+import io.gtm.gateway.http.HttpSupport;
 import io.gtm.common.metrics.MetricNames;
 import io.gtm.common.metrics.Metrics;
 import io.micrometer.core.instrument.Tags;
@@ -47,9 +48,10 @@ public final class ReportRoutes {
   private void create(RoutingContext ctx) {
     ReportRequest request;
     try {
-      request = ReportRequest.parse(body(ctx));
-    } catch (ApiException e) {
-      fail(ctx, e);
+      request = ReportRequest.parse(HttpSupport.bodyJson(ctx));
+      HttpSupport.acquireJobSlot(ctx);
+    } catch (RuntimeException e) {
+      HttpSupport.fail(ctx, e);
       return;
     }
     String id = "rpt_" + UUID.randomUUID().toString().replace("-", "");
@@ -63,14 +65,14 @@ public final class ReportRoutes {
           ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
               .end(new JsonObject().put("report_id", id).encode());
         })
-        .onFailure(err -> fail(ctx, err));
+        .onFailure(err -> HttpSupport.fail(ctx, err));
   }
 
   private void get(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     load(id, owner(ctx))
         .onSuccess(report -> ctx.response().putHeader("Content-Type", "application/json").end(report.encode()))
-        .onFailure(err -> fail(ctx, err));
+        .onFailure(err -> HttpSupport.fail(ctx, err));
   }
 
   private void cancel(RoutingContext ctx) {
@@ -92,7 +94,7 @@ public final class ReportRoutes {
         })
         .onSuccess(report -> ctx.response().putHeader("Content-Type", "application/json")
             .end(new JsonObject().put("report_id", id).put("status", report.getString("status")).encode()))
-        .onFailure(err -> fail(ctx, err));
+        .onFailure(err -> HttpSupport.fail(ctx, err));
   }
 
   /** The stored report in the API's shape; 404 for an unknown id or another key's report. */
@@ -101,7 +103,7 @@ public final class ReportRoutes {
     Future<JsonArray> sections = query(DbQueries.REPORT_SECTIONS, new JsonObject().put("report_id", id));
     return Future.all(report, sections).compose(v -> {
       JsonArray rows = report.result();
-      if (rows.isEmpty() || !Objects.equals(rows.getJsonObject(0).getString("owner_key"), owner)) {
+      if (rows.isEmpty() || !visible(rows.getJsonObject(0).getString("owner_key"), owner)) {
         return Future.failedFuture(new ApiException(ErrorCode.NOT_FOUND, "no report " + id));
       }
       JsonObject row = rows.getJsonObject(0);
@@ -130,33 +132,14 @@ public final class ReportRoutes {
         .map(m -> m.body().getJsonArray("rows", new JsonArray()));
   }
 
-  private static JsonObject body(RoutingContext ctx) {
-    try {
-      JsonObject body = ctx.body() == null ? null : ctx.body().asJsonObject();
-      if (body == null) {
-        throw new ApiException(ErrorCode.BAD_REQUEST, "a JSON object body is required", "body");
-      }
-      return body;
-    } catch (DecodeException | ClassCastException e) {
-      throw new ApiException(ErrorCode.BAD_REQUEST, "body is not valid JSON", "body");
-    }
-  }
 
   /** The caller's owner identity (its API key's), or null when the API is open. */
   private static String owner(RoutingContext ctx) {
-    return ctx.get("owner");
+    return HttpSupport.jobOwner(ctx);
   }
 
-  private static void fail(RoutingContext ctx, Throwable err) {
-    ApiException api;
-    if (err instanceof ApiException a) {
-      api = a;
-    } else if (err instanceof ReplyException re) {
-      api = new ApiException(ErrorCode.UNAVAILABLE, "storage unavailable: " + re.getMessage());
-    } else {
-      api = new ApiException(ErrorCode.INTERNAL, "internal error");
-    }
-    ctx.response().setStatusCode(api.code().code()).putHeader("Content-Type", "application/json")
-        .end(api.toJson().encode());
+  private static boolean visible(String jobOwner, String caller) {
+    return caller == null || jobOwner == null || jobOwner.equals(caller);
   }
+
 }

@@ -55,16 +55,16 @@ public final class ResearchRoutes {
     return Future.succeededFuture();
   }
 
-  /** The caller's owner identity, set by the API-key check when keys are configured; null when open. */
+  /** The caller's owner identity when API keys are configured; null when the API is open. */
   static String owner(RoutingContext ctx) {
-    Object o = ctx.get("owner");
-    return o instanceof String s ? s : null;
+    return io.gtm.gateway.http.HttpSupport.jobOwner(ctx);
   }
 
   private Future<ResearchJob> newJob(RoutingContext ctx) {
     return bodyJson(ctx).compose(body -> {
       ResearchRequest request = ResearchRequest.parse(body, config.getInt("MAX_PARALLEL_SEARCHES"),
           config.getInt("MAX_PARALLEL_SEARCHES_CAP"));
+      io.gtm.gateway.http.HttpSupport.acquireJobSlot(ctx);
       String id = "r-" + UUID.randomUUID();
       String owner = owner(ctx);
       return JobEventLog.open(vertx, id, owner)
@@ -184,7 +184,8 @@ public final class ResearchRoutes {
   }
 
   private static Future<Void> visible(String jobOwner, String caller, String id) {
-    return jobOwner == null || jobOwner.equals(caller) ? Future.succeededFuture() : Future.failedFuture(notFound(id));
+    return caller == null || jobOwner == null || jobOwner.equals(caller)
+        ? Future.succeededFuture() : Future.failedFuture(notFound(id));
   }
 
   private void deleteJob(RoutingContext ctx) {

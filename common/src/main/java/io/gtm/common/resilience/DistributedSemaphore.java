@@ -1,0 +1,261 @@
+package io.gtm.common.resilience;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.util.ArrayDeque;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A cluster-wide semaphore of {@code limit} permits in Redis (e.g. {@code LLM_CONCURRENCY}):
+ * a sorted set of leases scored by their expiry (Redis time). Holders renew their leases every
+ * {@code leaseMs / 3}; a dead process's leases expire and the permits come back. Waiters queue
+ * locally (FIFO) and are served at once when a local permit is released, and by polling every
+ * {@code pollMs} for permits released elsewhere. When Redis is unreachable the limit holds per
+ * process (one WARNING line) until Redis answers again.
+ */
+public final class DistributedSemaphore {
+  private static final Logger log = LoggerFactory.getLogger(DistributedSemaphore.class);
+  public static final long DEFAULT_LEASE_MS = 30_000;
+  public static final long DEFAULT_POLL_MS = 20;
+
+  // KEYS[1] leases; ARGV limit, leaseMs, id -> 1 granted, 0 full
+  private static final String ACQUIRE = """
+      local t = redis.call('TIME')
+      local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+      redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+      if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
+        redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[3])
+        redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) * 2)
+        return 1
+      end
+      return 0
+      """;
+  // KEYS[1] leases; ARGV leaseMs, ids... -> renews the leases still held
+  private static final String RENEW = """
+      local t = redis.call('TIME')
+      local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+      for i = 2, #ARGV do
+        redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[1]), ARGV[i])
+      end
+      redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]) * 2)
+      return 1
+      """;
+
+  private final Vertx vertx;
+  private final Redis redis;
+  private final String key;
+  private final int limit;
+  private final long leaseMs;
+  private final long pollMs;
+  private final String idPrefix = UUID.randomUUID().toString().substring(0, 8) + "-";
+  private final AtomicLong ids = new AtomicLong();
+  private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+  private final Set<String> held = ConcurrentHashMap.newKeySet();
+  private final long renewTimer;
+  private boolean busy;
+  private boolean pollScheduled;
+  private boolean fallback;
+  private int localHeld;
+
+  private record Waiter(Promise<Permit> promise, Context context) {}
+
+  public DistributedSemaphore(Vertx vertx, Redis redis, String key, int limit) {
+    this(vertx, redis, key, limit, DEFAULT_LEASE_MS, DEFAULT_POLL_MS);
+  }
+
+  public DistributedSemaphore(Vertx vertx, Redis redis, String key, int limit, long leaseMs, long pollMs) {
+    if (limit <= 0) {
+      throw new IllegalArgumentException("limit must be positive, got " + limit);
+    }
+    this.vertx = vertx;
+    this.redis = redis;
+    this.key = key;
+    this.limit = limit;
+    this.leaseMs = leaseMs;
+    this.pollMs = pollMs;
+    this.renewTimer = vertx.setPeriodic(Math.max(1, leaseMs / 3), id -> renew());
+  }
+
+  /**
+   * The cluster's semaphore {@code name} with {@code limit} permits, in the Redis of
+   * {@code REDIS_URL} under a key scoped by {@code CLUSTER_NAME}; e.g.
+   * {@code DistributedSemaphore.create(vertx, config, "llm", config.getInt("LLM_CONCURRENCY"))}.
+   */
+  public static DistributedSemaphore create(Vertx vertx, io.gtm.common.config.EngineConfig config, String name, int limit) {
+    String url = config.get("REDIS_URL", "redis://127.0.0.1:6379");
+    String key = "gtm:" + config.get("CLUSTER_NAME", "gtm") + ":semaphore:" + name;
+    return new DistributedSemaphore(vertx, io.gtm.common.redis.RedisConnections.shared(vertx, url), key, limit);
+  }
+
+  public int limit() {
+    return limit;
+  }
+
+  /** Permits this process holds now. */
+  public int held() {
+    return held.size() + localCount();
+  }
+
+  private synchronized int localCount() {
+    return localHeld;
+  }
+
+  /** Completes when a permit is granted; release it with any of the {@link Permit} methods. */
+  public Future<Permit> acquire() {
+    Promise<Permit> p = Promise.promise();
+    synchronized (this) {
+      waiters.addLast(new Waiter(p, vertx.getOrCreateContext()));
+    }
+    pump();
+    return p.future();
+  }
+
+  /** Stops renewing leases (the held ones then expire); call when the owner stops. */
+  public void close() {
+    vertx.cancelTimer(renewTimer);
+  }
+
+  private void pump() {
+    Waiter head;
+    synchronized (this) {
+      if (busy || waiters.isEmpty()) {
+        return;
+      }
+      busy = true;
+      head = waiters.peekFirst();
+    }
+    String id = idPrefix + ids.incrementAndGet();
+    tryTake(id).onComplete(ar -> {
+      Permit granted = ar.succeeded() ? ar.result() : null;
+      boolean schedulePoll = false;
+      synchronized (this) {
+        busy = false;
+        if (granted != null) {
+          waiters.pollFirst();
+        } else if (!pollScheduled) {
+          pollScheduled = true;
+          schedulePoll = true;
+        }
+      }
+      if (granted != null) {
+        head.context().runOnContext(v -> head.promise().complete(granted));
+        pump();
+      } else if (schedulePoll) {
+        vertx.setTimer(pollMs, t -> {
+          synchronized (this) {
+            pollScheduled = false;
+          }
+          pump();
+        });
+      }
+    });
+  }
+
+  /** A permit, or null when none is free. */
+  private Future<Permit> tryTake(String id) {
+    boolean local;
+    synchronized (this) {
+      local = fallback;
+    }
+    if (local) {
+      // retry Redis now and then; until it answers, count locally
+      if (ids.get() % 50 != 0) {
+        return Future.succeededFuture(takeLocal());
+      }
+    }
+    Request eval = Request.cmd(Command.EVAL).arg(ACQUIRE).arg(1).arg(key).arg(limit).arg(leaseMs).arg(id);
+    return redis.send(eval).timeout(1, TimeUnit.SECONDS).map(r -> {
+      synchronized (this) {
+        if (fallback) {
+          fallback = false;
+          log.info("semaphore {}: Redis is back, the limit is cluster-wide again", key);
+        }
+      }
+      if (r.toInteger() == 1) {
+        held.add(id);
+        return (Permit) new LeasePermit(id, false);
+      }
+      return null;
+    }).recover(err -> {
+      synchronized (this) {
+        if (!fallback) {
+          fallback = true;
+          log.warn("semaphore {}: Redis unreachable ({}), limiting to {} in this process only", key,
+              String.valueOf(err.getMessage()), limit);
+        }
+      }
+      return Future.succeededFuture(takeLocal());
+    });
+  }
+
+  private synchronized Permit takeLocal() {
+    if (held.size() + localHeld < limit) {
+      localHeld++;
+      return new LeasePermit(null, true);
+    }
+    return null;
+  }
+
+  private void renew() {
+    if (held.isEmpty()) {
+      return;
+    }
+    Request eval = Request.cmd(Command.EVAL).arg(RENEW).arg(1).arg(key).arg(leaseMs);
+    held.forEach(eval::arg);
+    redis.send(eval).onFailure(err -> log.debug("semaphore {}: lease renewal failed: {}", key, err.getMessage()));
+  }
+
+  private final class LeasePermit implements Permit {
+    private final String id;
+    private final boolean local;
+    private final AtomicBoolean released = new AtomicBoolean();
+
+    LeasePermit(String id, boolean local) {
+      this.id = id;
+      this.local = local;
+    }
+
+    private void release() {
+      if (!released.compareAndSet(false, true)) {
+        return;
+      }
+      if (local) {
+        synchronized (DistributedSemaphore.this) {
+          localHeld--;
+        }
+        pump();
+        return;
+      }
+      held.remove(id);
+      redis.send(Request.cmd(Command.ZREM).arg(key).arg(id))
+          .onComplete(ar -> pump());
+    }
+
+    @Override
+    public void onSuccess() {
+      release();
+    }
+
+    @Override
+    public void onDropped() {
+      release();
+    }
+
+    @Override
+    public void onIgnore() {
+      release();
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package io.gtm.common.resilience;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gtm.common.redis.RedisConnections;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class DistributedSemaphoreTest {
+  private static final String REDIS = "redis://127.0.0.1:6379";
+  private final Vertx a = Vertx.vertx();
+  private final Vertx b = Vertx.vertx();
+
+  @AfterEach
+  void close() throws Exception {
+    a.close().await(5, TimeUnit.SECONDS);
+    b.close().await(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void permitsAreLimitedAcrossInstancesAndAllAreUsed() throws Exception {
+    String key = "test:sem:" + UUID.randomUUID();
+    DistributedSemaphore sa = new DistributedSemaphore(a, RedisConnections.shared(a, REDIS), key, 3);
+    DistributedSemaphore sb = new DistributedSemaphore(b, RedisConnections.shared(b, REDIS), key, 3);
+    AtomicInteger inUse = new AtomicInteger();
+    AtomicInteger maxInUse = new AtomicInteger();
+    List<Future<Void>> all = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      Vertx vertx = i % 2 == 0 ? a : b;
+      DistributedSemaphore s = i % 2 == 0 ? sa : sb;
+      all.add(s.acquire().compose(permit -> {
+        maxInUse.accumulateAndGet(inUse.incrementAndGet(), Math::max);
+        Promise<Void> held = Promise.promise();
+        vertx.setTimer(50, t -> {
+          inUse.decrementAndGet();
+          permit.onSuccess();
+          held.complete();
+        });
+        return held.future();
+      }));
+    }
+    Future.all(all).await(10, TimeUnit.SECONDS);
+    assertThat(maxInUse.get()).isEqualTo(3);
+  }
+
+  @Test
+  void aDeadHoldersLeaseExpiresAndItsPermitComesBack() throws Exception {
+    String key = "test:sem:" + UUID.randomUUID();
+    DistributedSemaphore dead = new DistributedSemaphore(a, RedisConnections.shared(a, REDIS), key, 1, 300, 20);
+    dead.acquire().await(5, TimeUnit.SECONDS); // never released
+    dead.close(); // the holder stops renewing, as a dead process would
+    DistributedSemaphore alive = new DistributedSemaphore(b, RedisConnections.shared(b, REDIS), key, 1, 300, 20);
+    long start = System.currentTimeMillis();
+    alive.acquire().await(5, TimeUnit.SECONDS);
+    assertThat(System.currentTimeMillis() - start).isBetween(150L, 2_000L);
+  }
+
+  @Test
+  void heldLeasesAreRenewedBeyondTheirLength() throws Exception {
+    String key = "test:sem:" + UUID.randomUUID();
+    DistributedSemaphore holder = new DistributedSemaphore(a, RedisConnections.shared(a, REDIS), key, 1, 300, 20);
+    Permit p = holder.acquire().await(5, TimeUnit.SECONDS);
+    DistributedSemaphore other = new DistributedSemaphore(b, RedisConnections.shared(b, REDIS), key, 1, 300, 20);
+    Future<Permit> waiting = other.acquire();
+    long deadline = System.currentTimeMillis() + 900; // three lease lengths
+    while (System.currentTimeMillis() < deadline) {
+      assertThat(waiting.isComplete()).isFalse();
+      Thread.sleep(20); // observing over time is the point of this test
+    }
+    p.onSuccess();
+    waiting.await(2, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,95 @@
+package io.gtm.gateway.http;
+
+import io.gtm.common.config.EngineConfig;
+import io.gtm.common.metrics.Metrics;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.Set;
+
+/**
+ * The gateway's router around the API parts. {@link #create} installs what every route shares, in
+ * this order: CORS, API key and caller identity (with the job quota), the request body (bounded by
+ * {@code MAX_BODY_BYTES}), the JSON failure handler, then health, metrics, OpenAPI and the page.
+ * The API parts mount their routes next, and {@link #finish} maps every unhandled status to the
+ * JSON error body. {@link #requestHandler} guards the URI before the router sees it.
+ */
+public final class ApiRouter {
+  private static final Set<String> CORS_HEADERS = Set.of(
+      "Content-Type", "Authorization", "X-API-Key", "Last-Event-ID", "Accept");
+  private static final int[] ERROR_STATUSES = {400, 401, 403, 404, 405, 406, 413, 414, 415, 429, 500, 501, 502, 503, 504};
+
+  private static final Set<HttpMethod> BODY_METHODS = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
+
+  private static JobQuota quota;
+
+  private ApiRouter() {}
+
+  public static Router create(Vertx vertx, EngineConfig cfg, Readiness readiness) {
+    Router router = Router.router(vertx);
+    router.route().handler(cors(cfg));
+    router.route().handler(new ApiKeyAuth(cfg.getList("API_KEYS"), sharedQuota(cfg)));
+    // not route().method(..): a method-restricted catch-all would turn every unknown GET into a 405
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(cfg.getInt("MAX_BODY_BYTES"));
+    router.route().handler(ctx -> {
+      if (BODY_METHODS.contains(ctx.request().method())) {
+        body.handle(ctx);
+      } else {
+        ctx.next();
+      }
+    });
+    router.route().failureHandler(HttpSupport::failureHandler);
+
+    router.get("/health/live").handler(readiness.liveHandler());
+    router.get("/health/ready").handler(readiness.readyHandler());
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(Metrics.registry()));
+    router.get("/openapi.yaml").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "application/yaml").sendFile("openapi.yaml"));
+    StaticHandler page = StaticHandler.create("webroot").setIndexPage("index.html");
+    router.get("/").handler(page);
+    router.get("/assets/*").handler(page);
+    return router;
+  }
+
+  /** After the API parts: every status nobody answered (404, 405, ...) becomes the JSON error body. */
+  public static Router finish(Router router) {
+    for (int status : ERROR_STATUSES) {
+      router.errorHandler(status, HttpSupport::failureHandler);
+    }
+    return router;
+  }
+
+  /** The server's request handler: the URI guard in front of the router. */
+  public static Handler<HttpServerRequest> requestHandler(Router router) {
+    return new UriGuard(router);
+  }
+
+  private static CorsHandler cors(EngineConfig cfg) {
+    CorsHandler cors = CorsHandler.create()
+        .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH,
+            HttpMethod.DELETE, HttpMethod.OPTIONS))
+        .allowedHeaders(CORS_HEADERS)
+        .exposedHeaders(Set.of("Retry-After", "Location"))
+        .maxAgeSeconds(600);
+    var origins = cfg.getList("CORS_ORIGINS");
+    if (!origins.isEmpty() && !origins.contains("*")) {
+      cors.addOrigins(origins);
+    }
+    return cors;
+  }
+
+  /** One job quota per process, shared by every gateway instance (verticle) of it. */
+  static synchronized JobQuota sharedQuota(EngineConfig cfg) {
+    int limit = cfg.getInt("API_JOBS_PER_MINUTE");
+    if (quota == null || quota.perMinute() != limit) {
+      quota = new JobQuota(limit);
+    }
+    return quota;
+  }
+}
