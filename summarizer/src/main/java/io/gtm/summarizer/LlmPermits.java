@@ -1,5 +1,6 @@
 package io.gtm.summarizer;
 
+import io.gtm.common.resilience.DistributedSemaphore;
 import io.vertx.core.Future;
 
 /** The cluster-wide LLM concurrency limit: one permit per LLM call, released when the call ends. */
@@ -8,6 +9,24 @@ interface LlmPermits {
   Future<Runnable> acquire();
 
   void close();
+
+  /**
+   * The cluster's semaphore in Redis (leases that expire with a dead process; per-process limit,
+   * with one warning, while Redis is unreachable).
+   */
+  static LlmPermits distributed(DistributedSemaphore semaphore) {
+    return new LlmPermits() {
+      @Override
+      public Future<Runnable> acquire() {
+        return semaphore.acquire().map(permit -> permit::onIgnore);
+      }
+
+      @Override
+      public void close() {
+        semaphore.close();
+      }
+    };
+  }
 
   /** Only this process's slots limit the calls (one process, or no shared store reachable). */
   LlmPermits LOCAL = new LlmPermits() {

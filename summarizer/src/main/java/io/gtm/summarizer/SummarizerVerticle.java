@@ -8,6 +8,7 @@ import io.gtm.common.cluster.Cluster;
 import io.gtm.common.config.EngineConfig;
 import io.gtm.common.llm.LlmClient;
 import io.gtm.common.llm.LlmClients;
+import io.gtm.common.resilience.DistributedSemaphore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -69,7 +70,7 @@ public final class SummarizerVerticle extends VerticleBase {
   public Future<?> start() {
     config = SummarizerConfig.from(EngineConfig.fromJson(config()));
     llm = injected != null ? injected : LlmClients.create(vertx, config.clientConfig());
-    permits = LlmPermits.LOCAL;
+    permits = LlmPermits.distributed(DistributedSemaphore.create(vertx, config.engine(), "llm", config.llmConcurrency()));
     // SUMMARIZER_CACHE_SALT starts a separate cache (tests and benchmarks that must start cold)
     cache = new SummaryCache(vertx, llm.provider() + "/" + model(config.engine(), llm.provider())
         + config.engine().get("SUMMARIZER_CACHE_SALT", ""));
@@ -191,11 +192,15 @@ public final class SummarizerVerticle extends VerticleBase {
   /** Renews the claim of every running document; one this node no longer owns (taken over, cancelled) stops. */
   private void heartbeat() {
     for (DocumentJob job : List.copyOf(jobs.values())) {
-      claim(job.id()).onSuccess(row -> {
-        if (row == null && job.active()) {
-          job.stop("no longer owned here (cancelled, finished or taken over)");
-        }
-      }).onFailure(err -> log.debug("heartbeat of {} failed: {}", job.id(), err.getMessage()));
+      claim(job.id())
+          // no row: lost, or only locked by a write in progress (the claim skips locked rows): read to tell
+          .compose(row -> row != null ? Future.succeededFuture(true) : stillOwned(job.id()))
+          .onSuccess(owned -> {
+            if (!owned && job.active()) {
+              job.stop("no longer owned here (cancelled, finished or taken over)");
+            }
+          })
+          .onFailure(err -> log.debug("heartbeat of {} failed: {}", job.id(), err.getMessage()));
     }
   }
 
@@ -205,6 +210,19 @@ public final class SummarizerVerticle extends VerticleBase {
     String heartbeat = doc.getString("heartbeat_at");
     return owner == null || owner.equals(node) || heartbeat == null
         || java.time.Instant.parse(heartbeat).isBefore(java.time.Instant.now().minusMillis(config.staleMs()));
+  }
+
+  private Future<Boolean> stillOwned(String id) {
+    return vertx.eventBus().<JsonObject>request(Addresses.DB_QUERY, new JsonObject().put("query", DbQueries.DOCUMENT)
+            .put("params", new JsonObject().put("id", id)))
+        .map(m -> {
+          JsonArray rows = m.body().getJsonArray("rows", new JsonArray());
+          if (rows.isEmpty()) {
+            return false;
+          }
+          JsonObject row = rows.getJsonObject(0);
+          return IN_WORK.contains(row.getString("status")) && node.equals(row.getString("owner_node"));
+        });
   }
 
   /** Claims documents in work that nobody (alive) owns. */

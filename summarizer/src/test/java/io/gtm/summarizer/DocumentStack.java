@@ -44,7 +44,9 @@ final class DocumentStack {
     env.put("HTTP_PORT", "0");
     env.put("LLM_PROVIDER", "offline");
     env.put("DB_BATCH_MS", "10");
-    env.put("SUMMARIZER_CACHE_SALT", "/test-" + UUID.randomUUID());
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    env.put("SUMMARIZER_CACHE_SALT", "/test-" + run);
+    env.put("CLUSTER_NAME", "sumtest-" + run); // a Redis semaphore of the test's own
     env.put("SUMMARIZER_HEARTBEAT_MS", "300");
     env.put("SUMMARIZER_STALE_MS", "1500");
     env.put("SUMMARIZER_SCAN_MS", "300");
