@@ -209,29 +209,40 @@ final class DocumentJob {
 
   // ---------------------------------------------------------------- tasks
 
-  /** Runs one task: the cache first, else one LLM call under a global permit. Always completes. */
-  Future<Void> execute(Task task) {
+  /** The cached answer of a task, or null (a miss); marks its chapter running on its first task. */
+  Future<JsonObject> lookup(Task task) {
     if (!active()) {
       return Future.succeededFuture();
     }
     if (started.add(task.chapter())) {
       write("chapters", new JsonObject().put("document_id", id).put("number", task.chapter()).put("status", "running"));
     }
-    String operation = Prompts.operation(task.kind());
-    String key = cache.key(operation, Prompts.input(task));
-    return cached(task, key)
-        .compose(hit -> hit != null ? Future.succeededFuture(hit) : call(task, key))
-        .transform(ar -> {
-          if (!active()) {
-            return Future.succeededFuture();
-          }
-          if (ar.succeeded()) {
-            succeeded(task, ar.result());
-          } else {
-            failedAttempt(task, ar.cause());
-          }
-          return Future.succeededFuture();
-        });
+    return cached(task, cache.key(Prompts.operation(task.kind()), Prompts.input(task))).otherwise((JsonObject) null);
+  }
+
+  /** Applies a cached answer. */
+  void answered(Task task, JsonObject value) {
+    if (active()) {
+      succeeded(task, value);
+    }
+  }
+
+  /** One LLM call under a cluster-wide permit, then its result applied. Always completes. */
+  Future<Void> call(Task task) {
+    if (!active()) {
+      return Future.succeededFuture();
+    }
+    String key = cache.key(Prompts.operation(task.kind()), Prompts.input(task));
+    return call(task, key).transform(ar -> {
+      if (active()) {
+        if (ar.succeeded()) {
+          succeeded(task, ar.result());
+        } else {
+          failedAttempt(task, ar.cause());
+        }
+      }
+      return Future.succeededFuture();
+    });
   }
 
   /** A MAP task looks up every chunk of its chapter in one query (shared by its chapter's tasks); others their own key. */

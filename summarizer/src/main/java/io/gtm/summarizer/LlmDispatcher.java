@@ -1,29 +1,35 @@
 package io.gtm.summarizer;
 
 import io.gtm.summarizer.internal.DocumentSchedule.Task;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Hands LLM tasks of the running documents to at most {@code limit} slots of this process (the
- * global limit across processes is the {@link LlmPermits} each call takes). Pulls work only when
- * a slot is free: the oldest document first, in it the lowest chapter (see
- * {@code DocumentSchedule}), so nothing is queued beyond what the slots can take. A task waiting
- * out a retry backoff holds no slot; a timer wakes the dispatcher when it is due. Runs on the
- * verticle's event loop only.
+ * Hands the LLM tasks of the running documents to at most {@code limit} calls in flight in this
+ * process (the limit across processes is the {@link LlmPermits} each call takes), in two stages:
+ * a task is first looked up in the summary cache (up to {@code limit} lookups ahead, holding no
+ * call slot, so a slot never idles on a database round trip), and only a miss waits for a call
+ * slot. Work is pulled only when there is room: the oldest document first, in it the lowest
+ * chapter (see {@code DocumentSchedule}), so at most {@code 2 x limit} tasks are taken out of
+ * the schedules at once. A task waiting out a retry backoff holds nothing; a timer wakes the
+ * dispatcher when it is due. Runs on the verticle's event loop only.
  */
 final class LlmDispatcher {
   /** Every live dispatcher of this process, for the process-wide gauges. */
   static final Set<LlmDispatcher> LIVE = ConcurrentHashMap.newKeySet();
 
+  private record Miss(DocumentJob job, Task task) {}
+
   private final Vertx vertx;
   private final int limit;
   private final List<DocumentJob> jobs = new ArrayList<>();
-  private volatile int inFlight;
+  private final ArrayDeque<Miss> toCall = new ArrayDeque<>();
+  private volatile int calling;
+  private int looking;
   private volatile int ready;
   private boolean pumping;
   private boolean again;
@@ -44,11 +50,12 @@ final class LlmDispatcher {
     return limit;
   }
 
+  /** LLM calls in flight. */
   int inFlight() {
-    return inFlight;
+    return calling;
   }
 
-  /** Ready tasks of opened chapters (waiting for a slot or their backoff). */
+  /** Tasks waiting: ready in opened chapters (for a slot or their backoff), or missed in the cache and waiting for a call slot. */
   int queued() {
     return ready;
   }
@@ -64,6 +71,7 @@ final class LlmDispatcher {
 
   void remove(DocumentJob job) {
     jobs.remove(job);
+    toCall.removeIf(m -> m.job == job);
   }
 
   void close() {
@@ -72,6 +80,7 @@ final class LlmDispatcher {
       vertx.cancelTimer(timer);
     }
     jobs.clear();
+    toCall.clear();
   }
 
   /** Fills the free slots; call whenever work may have appeared. */
@@ -89,7 +98,7 @@ final class LlmDispatcher {
     } finally {
       pumping = false;
     }
-    int r = 0;
+    int r = toCall.size();
     for (DocumentJob j : jobs) {
       r += j.readyCount();
     }
@@ -98,8 +107,16 @@ final class LlmDispatcher {
   }
 
   private void fill() {
+    while (calling < limit && !toCall.isEmpty()) {
+      Miss m = toCall.pollFirst();
+      calling++;
+      m.job.call(m.task).onComplete(ar -> {
+        calling--;
+        pump();
+      });
+    }
     long now = now();
-    while (inFlight < limit) {
+    while (calling + looking + toCall.size() < 2 * limit) {
       Task task = null;
       DocumentJob owner = null;
       for (DocumentJob j : List.copyOf(jobs)) {
@@ -112,19 +129,25 @@ final class LlmDispatcher {
       if (task == null) {
         return;
       }
-      inFlight++;
-      Future<Void> run = owner.execute(task);
-      run.onComplete(ar -> {
-        inFlight--;
+      looking++;
+      DocumentJob job = owner;
+      Task t = task;
+      job.lookup(t).onComplete(ar -> {
+        looking--;
+        if (ar.result() != null) {
+          job.answered(t, ar.result());
+        } else if (job.active()) {
+          toCall.addLast(new Miss(job, t));
+        }
         pump();
       });
     }
   }
 
-  /** A timer for the earliest retry that is not due yet (only while a slot is free). */
+  /** A timer for the earliest retry that is not due yet (only while there is room). */
   private void arm() {
     long earliest = -1;
-    if (inFlight < limit) {
+    if (calling + looking + toCall.size() < 2 * limit) {
       for (DocumentJob j : jobs) {
         long at = j.nextReadyAt();
         if (at >= 0 && (earliest < 0 || at < earliest)) {
