@@ -60,6 +60,7 @@ final class DocumentJob {
   private final Consumer<DocumentJob> ended;
 
   private State state = State.LOADING;
+  private Future<Void> planStored = Future.succeededFuture();
   private JobEventLog events;
   private DocumentSchedule schedule;
   private final Map<Integer, Future<Map<String, JsonObject>>> mapCache = new HashMap<>();
@@ -140,6 +141,7 @@ final class DocumentJob {
           }
           state = State.RUNNING;
           lastProgress = LlmDispatcher.now();
+          log.info("document {} running: {} of {} chapters to summarise", id, total - done - failed, total);
           if (schedule.finished()) {
             finish();
           } else {
@@ -157,7 +159,7 @@ final class DocumentJob {
         });
   }
 
-  private record Split(Chapter chapter, List<String> chunks, String hash) {}
+  private record Split(Chapter chapter, List<String> chunks) {}
 
   /** Splitting and chunking a whole book is CPU work: on a worker thread. */
   private Future<List<Split>> split(String text) {
@@ -167,20 +169,28 @@ final class DocumentJob {
       List<Split> out = new ArrayList<>();
       for (Chapter c : ChapterSplitter.split(text)) {
         List<String> chunks = chunker.chunk(c.text()).stream().map(Chunker.Chunk::text).toList();
-        out.add(new Split(c, chunks, sha256(c.text())));
+        out.add(new Split(c, chunks));
       }
       return out;
-    }, false).onSuccess(x -> metrics.stage("split", System.nanoTime() - t0));
+    }, false).onSuccess(x -> {
+      metrics.stage("split", System.nanoTime() - t0);
+      log.info("document {} split in {} ms: {} chapters, {} chunks", id, (System.nanoTime() - t0) / 1_000_000, x.size(),
+          x.stream().mapToInt(sp -> sp.chunks().size()).sum());
+    });
   }
 
-  /** Stores missing chapter rows as pending (never touching stored ones), then the document as running. */
+  /**
+   * Plans the chapters still to do and starts them at once; meanwhile the missing chapter rows are
+   * stored as {@code pending} (never touching stored ones; content hashes computed on a worker)
+   * and the document as {@code running}. No chapter result is stored before that plan is.
+   */
   private Future<Void> storeChapters(List<Split> chapters, JsonArray stored) {
     if (chapters.isEmpty()) {
       return Future.failedFuture(new IllegalStateException("no chapters found"));
     }
     Map<Integer, JsonObject> existing = new HashMap<>();
     stored.forEach(o -> existing.put(((JsonObject) o).getInteger("number"), (JsonObject) o));
-    List<JsonObject> rows = new ArrayList<>();
+    List<Split> missing = new ArrayList<>();
     List<ChapterWork> work = new ArrayList<>();
     total = chapters.size();
     for (Split s : chapters) {
@@ -196,15 +206,29 @@ final class DocumentJob {
         continue;
       }
       if (prior == null) {
-        rows.add(new JsonObject().put("document_id", id).put("number", n).put("heading", s.chapter().heading())
-            .put("status", "pending").put("content_hash", s.hash()).put("chunks", s.chunks().size()));
+        missing.add(s);
       }
       work.add(new ChapterWork(n, s.chapter().heading(), s.chunks()));
     }
     schedule = new DocumentSchedule(work, config.reduceInputChars(), config.taskAttempts(), config.retryBackoffMs());
-    Future<?> chapterRows = rows.isEmpty() ? Future.succeededFuture() : write("chapters", rows.toArray(JsonObject[]::new));
-    return chapterRows.compose(v -> write("documents", new JsonObject().put("id", id).put("status", "running")
-        .put("chapters_total", total).put("chapters_done", done).put("chapters_failed", failed))).mapEmpty();
+    Future<?> chapterRows = missing.isEmpty() ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+      List<JsonObject> rows = new ArrayList<>();
+      for (Split s : missing) {
+        rows.add(new JsonObject().put("document_id", id).put("number", s.chapter().number())
+            .put("heading", s.chapter().heading()).put("status", "pending").put("content_hash", sha256(s.chapter().text()))
+            .put("chunks", s.chunks().size()));
+      }
+      return rows;
+    }, false).compose(rows -> write("chapters", rows.toArray(JsonObject[]::new)));
+    planStored = chapterRows.compose(v -> write("documents", new JsonObject().put("id", id).put("status", "running")
+        .put("chapters_total", total).put("chapters_done", done).put("chapters_failed", failed)));
+    planStored.onFailure(err -> {
+      if (active()) {
+        log.warn("document {}: chapter plan not stored ({}); another attempt on the next scan", id, err.getMessage());
+        stop("the chapter plan could not be stored");
+      }
+    });
+    return Future.succeededFuture();
   }
 
   // ---------------------------------------------------------------- tasks
@@ -326,7 +350,7 @@ final class DocumentJob {
     } else {
       chapterRow.put("status", "failed").put("error", o.error());
     }
-    storeWithRetry("chapters", chapterRow, 1).onComplete(ar -> {
+    planStored.compose(v -> storeWithRetry("chapters", chapterRow, 1)).onComplete(ar -> {
       pendingStores--;
       if (!active()) {
         return;
@@ -404,7 +428,7 @@ final class DocumentJob {
     if (created != null) {
       update.put("processing_time_ms", Math.max(0, finished.toEpochMilli() - Instant.parse(created).toEpochMilli()));
     }
-    storeWithRetry("documents", update, 1)
+    planStored.transform(x -> storeWithRetry("documents", update, 1))
         .onComplete(ar -> {
           if (ar.failed()) {
             log.warn("document {} final status {} not stored: {}", id, status, ar.cause().getMessage());

@@ -70,7 +70,8 @@ public final class SummarizerVerticle extends VerticleBase {
   public Future<?> start() {
     config = SummarizerConfig.from(EngineConfig.fromJson(config()));
     llm = injected != null ? injected : LlmClients.create(vertx, config.clientConfig());
-    permits = LlmPermits.distributed(DistributedSemaphore.create(vertx, config.engine(), "llm", config.llmConcurrency()));
+    permits = Boolean.getBoolean("gtm.localPermits") ? LlmPermits.LOCAL
+        : LlmPermits.distributed(DistributedSemaphore.create(vertx, config.engine(), "llm", config.llmConcurrency()));
     // SUMMARIZER_CACHE_SALT starts a separate cache (tests and benchmarks that must start cold)
     cache = new SummaryCache(vertx, llm.provider() + "/" + model(config.engine(), llm.provider())
         + config.engine().get("SUMMARIZER_CACHE_SALT", ""));
