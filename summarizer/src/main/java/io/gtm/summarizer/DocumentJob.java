@@ -53,7 +53,6 @@ final class DocumentJob {
   private final JsonObject row;
   private final SummarizerConfig config;
   private final LlmClient llm;
-  private final LlmPermits permits;
   private final SummaryCache cache;
   private final SummarizerMetrics metrics;
   private final Runnable wake;
@@ -61,6 +60,7 @@ final class DocumentJob {
 
   private State state = State.LOADING;
   private Future<Void> planStored = Future.succeededFuture();
+  private final long claimedNs = System.nanoTime();
   private JobEventLog events;
   private DocumentSchedule schedule;
   private final Map<Integer, Future<Map<String, JsonObject>>> mapCache = new HashMap<>();
@@ -74,14 +74,13 @@ final class DocumentJob {
   private long lastCounterWrite;
   private boolean counterWriteScheduled;
 
-  DocumentJob(Vertx vertx, JsonObject row, SummarizerConfig config, LlmClient llm, LlmPermits permits,
+  DocumentJob(Vertx vertx, JsonObject row, SummarizerConfig config, LlmClient llm,
               SummaryCache cache, SummarizerMetrics metrics, Runnable wake, Consumer<DocumentJob> ended) {
     this.vertx = vertx;
     this.id = row.getString("id");
     this.row = row;
     this.config = config;
     this.llm = llm;
-    this.permits = permits;
     this.cache = cache;
     this.metrics = metrics;
     this.wake = wake;
@@ -141,7 +140,8 @@ final class DocumentJob {
           }
           state = State.RUNNING;
           lastProgress = LlmDispatcher.now();
-          log.info("document {} running: {} of {} chapters to summarise", id, total - done - failed, total);
+          log.info("document {} running {} ms after its claim: {} of {} chapters to summarise", id,
+              (System.nanoTime() - claimedNs) / 1_000_000, total - done - failed, total);
           if (schedule.finished()) {
             finish();
           } else {
@@ -251,7 +251,7 @@ final class DocumentJob {
     }
   }
 
-  /** One LLM call under a cluster-wide permit, then its result applied. Always completes. */
+  /** One LLM call (the caller holds a cluster-wide permit), then its result applied. Always completes. */
   Future<Void> call(Task task) {
     if (!active()) {
       return Future.succeededFuture();
@@ -282,23 +282,18 @@ final class DocumentJob {
   }
 
   private Future<JsonObject> call(Task task, String key) {
-    return permits.acquire().compose(release -> {
-      long t0 = System.nanoTime();
-      llmCalls++;
-      Future<LlmResponse> answer;
-      try {
-        answer = llm.complete(Prompts.request(task));
-      } catch (RuntimeException e) {
-        answer = Future.failedFuture(e);
-      }
-      return answer.andThen(ar -> {
-        release.run();
-        metrics.stage(stageOf(task.kind()), System.nanoTime() - t0);
-      }).map(response -> {
-        JsonObject value = Prompts.parse(task.kind(), response.text());
-        cache.store(key, value);
-        return value;
-      });
+    long t0 = System.nanoTime();
+    llmCalls++;
+    Future<LlmResponse> answer;
+    try {
+      answer = llm.complete(Prompts.request(task));
+    } catch (RuntimeException e) {
+      answer = Future.failedFuture(e);
+    }
+    return answer.andThen(ar -> metrics.stage(stageOf(task.kind()), System.nanoTime() - t0)).map(response -> {
+      JsonObject value = Prompts.parse(task.kind(), response.text());
+      cache.store(key, value);
+      return value;
     });
   }
 

@@ -1,6 +1,7 @@
 package io.gtm.summarizer;
 
 import io.gtm.summarizer.internal.DocumentSchedule.Task;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -13,7 +14,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * process (the limit across processes is the {@link LlmPermits} each call takes), in two stages:
  * a task is first looked up in the summary cache (up to {@code limit} lookups ahead, holding no
  * call slot, so a slot never idles on a database round trip), and only a miss waits for a call
- * slot. Work is pulled only when there is room: the oldest document first, in it the lowest
+ * slot and a cluster-wide permit. A permit whose call ended goes straight to the next waiting
+ * call of this process (no round trip to the shared store between two calls), at most
+ * {@link #MAX_HANDOFFS} times in a row before it is given back so other processes get their turn.
+ * Work is pulled only when there is room: the oldest document first, in it the lowest
  * chapter (see {@code DocumentSchedule}), so at most {@code 2 x limit} tasks are taken out of
  * the schedules at once. A task waiting out a retry backoff holds nothing; a timer wakes the
  * dispatcher when it is due. Runs on the verticle's event loop only.
@@ -22,10 +26,16 @@ final class LlmDispatcher {
   /** Every live dispatcher of this process, for the process-wide gauges. */
   static final Set<LlmDispatcher> LIVE = ConcurrentHashMap.newKeySet();
 
+  /** Calls one held permit serves before it is released. */
+  static final int MAX_HANDOFFS = 16;
+
   private record Miss(DocumentJob job, Task task) {}
+
+  private record Held(Runnable release, int uses) {}
 
   private final Vertx vertx;
   private final int limit;
+  private final LlmPermits permits;
   private final List<DocumentJob> jobs = new ArrayList<>();
   private final ArrayDeque<Miss> toCall = new ArrayDeque<>();
   private volatile int calling;
@@ -36,9 +46,10 @@ final class LlmDispatcher {
   private long timer = -1;
   private long timerAt = -1;
 
-  LlmDispatcher(Vertx vertx, int limit) {
+  LlmDispatcher(Vertx vertx, int limit, LlmPermits permits) {
     this.vertx = vertx;
     this.limit = limit;
+    this.permits = permits;
     LIVE.add(this);
   }
 
@@ -108,12 +119,7 @@ final class LlmDispatcher {
 
   private void fill() {
     while (calling < limit && !toCall.isEmpty()) {
-      Miss m = toCall.pollFirst();
-      calling++;
-      m.job.call(m.task).onComplete(ar -> {
-        calling--;
-        pump();
-      });
+      startCall(toCall.pollFirst(), null);
     }
     long now = now();
     while (calling + looking + toCall.size() < 2 * limit) {
@@ -142,6 +148,32 @@ final class LlmDispatcher {
         pump();
       });
     }
+  }
+
+  /** One call: with the permit handed over by the previous call, or a newly acquired one. */
+  private void startCall(Miss m, Held handed) {
+    calling++;
+    Future<Held> permit = handed != null ? Future.succeededFuture(handed)
+        : permits.acquire().map(release -> new Held(release, 0));
+    permit.onComplete(p -> {
+      if (p.failed()) { // no permit (the store failed for good): the task goes back as a miss
+        calling--;
+        toCall.addFirst(m);
+        vertx.setTimer(100, t -> pump());
+        return;
+      }
+      Held held = p.result();
+      m.job.call(m.task).onComplete(ar -> {
+        calling--;
+        Miss next = held.uses() + 1 < MAX_HANDOFFS && calling < limit ? toCall.pollFirst() : null;
+        if (next != null) {
+          startCall(next, new Held(held.release(), held.uses() + 1));
+        } else {
+          held.release().run();
+        }
+        pump();
+      });
+    });
   }
 
   /** A timer for the earliest retry that is not due yet (only while there is room). */

@@ -75,7 +75,7 @@ public final class SummarizerVerticle extends VerticleBase {
     // SUMMARIZER_CACHE_SALT starts a separate cache (tests and benchmarks that must start cold)
     cache = new SummaryCache(vertx, llm.provider() + "/" + model(config.engine(), llm.provider())
         + config.engine().get("SUMMARIZER_CACHE_SALT", ""));
-    dispatcher = new LlmDispatcher(vertx, config.llmConcurrency());
+    dispatcher = new LlmDispatcher(vertx, config.llmConcurrency(), permits);
     String clusterNode = Cluster.nodeId(vertx);
     node = ("local".equals(clusterNode) ? ManagementFactory.getRuntimeMXBean().getName() : clusterNode)
         + "/" + UUID.randomUUID().toString().substring(0, 8);
@@ -161,7 +161,7 @@ public final class SummarizerVerticle extends VerticleBase {
       if (row == null || jobs.containsKey(id) || stopping || cancelled.containsKey(id)) {
         return row != null;
       }
-      DocumentJob job = new DocumentJob(vertx, row, config, llm, permits, cache, metrics, dispatcher::pump, this::ended);
+      DocumentJob job = new DocumentJob(vertx, row, config, llm, cache, metrics, dispatcher::pump, this::ended);
       jobs.put(id, job);
       dispatcher.add(job);
       log.info("document {} claimed by {} (status {})", id, node, row.getString("status"));

@@ -71,6 +71,7 @@ class DocumentBench {
       long[] t0 = new long[1];
       t0[0] = System.nanoTime();
       String id = stack.upload(book, "Bench");
+      double uploadMs = (System.nanoTime() - t0[0]) / 1e6;
       stack.vertx.eventBus().<JsonObject>consumer(Addresses.jobEvents(id), m -> {
         String type = m.body().getString("type");
         if ("chapter_done".equals(type)) {
@@ -114,14 +115,14 @@ class DocumentBench {
               + " errors=%.2f makespan_ms=%.0f bound_ms=%.0f ratio=%.4f fault_free_bound_ms=%.0f"
               + " first_chapter_ms=%.0f (%.1f%%) half_chapters_ms=%.0f (%.1f%%) calls=%d ok=%d failed=%d llm_calls=%d"
               + " map=%.0f reduce=%.0f title_preview=%.0f prompt_tokens=%d completion_tokens=%d"
-              + " chunks_3500_275=%d chunks_2000_400=%d service_ms=%.0f client_latency_ms=%.0f slot_ms=%.0f",
+              + " chunks_3500_275=%d chunks_2000_400=%d service_ms=%.0f client_latency_ms=%.0f slot_ms=%.0f upload_ms=%.0f",
           file, chapters.size(), done.getString("status"), doc.getInteger("chapters_done"), doc.getInteger("chapters_failed"),
           concurrency, size, overlap, base, per1k, errors, makespanMs, bound, makespanMs / bound, faultFreeBound,
           firstMs, 100 * firstMs / makespanMs, halfMs, 100 * halfMs / makespanMs, requests, ok, failedCalls,
           doc.getInteger("llm_calls"),
           delta(before, after, LlmOperations.SUMMARIZE_CHUNK), delta(before, after, LlmOperations.REDUCE),
           delta(before, after, LlmOperations.TITLE_PREVIEW), promptTokens, completionTokens, chunksDefault, chunksSmall,
-          serviceOk + serviceFailed, clientMs, slotMs);
+          serviceOk + serviceFailed, clientMs, slotMs, uploadMs);
       System.out.println(line);
       assertThat(done.getString("status")).isEqualTo("done");
     } finally {
