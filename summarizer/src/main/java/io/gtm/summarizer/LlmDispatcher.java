@@ -38,6 +38,8 @@ final class LlmDispatcher {
   private final LlmPermits permits;
   private final List<DocumentJob> jobs = new ArrayList<>();
   private final ArrayDeque<Miss> toCall = new ArrayDeque<>();
+  /** Permits held by calls in flight, given back when the dispatcher closes (abandoned calls never end). */
+  private final Set<Held> held = new java.util.HashSet<>();
   private volatile int calling;
   private int looking;
   private volatile int ready;
@@ -87,6 +89,10 @@ final class LlmDispatcher {
 
   void close() {
     LIVE.remove(this);
+    for (Held h : List.copyOf(held)) {
+      h.release().run();
+    }
+    held.clear();
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
@@ -162,14 +168,18 @@ final class LlmDispatcher {
         vertx.setTimer(100, t -> pump());
         return;
       }
-      Held held = p.result();
+      Held permitHeld = p.result();
+      held.add(permitHeld);
       m.job.call(m.task).onComplete(ar -> {
         calling--;
-        Miss next = held.uses() + 1 < MAX_HANDOFFS && calling < limit ? toCall.pollFirst() : null;
+        if (!held.remove(permitHeld)) {
+          return; // closed: already given back
+        }
+        Miss next = permitHeld.uses() + 1 < MAX_HANDOFFS && calling < limit ? toCall.pollFirst() : null;
         if (next != null) {
-          startCall(next, new Held(held.release(), held.uses() + 1));
+          startCall(next, new Held(permitHeld.release(), permitHeld.uses() + 1));
         } else {
-          held.release().run();
+          permitHeld.release().run();
         }
         pump();
       });

@@ -96,9 +96,9 @@ public final class SummarizerVerticle extends VerticleBase {
     for (DocumentJob job : List.copyOf(jobs.values())) {
       job.stop("the summarizer is stopping");
     }
-    dispatcher.close();
-    permits.close();
-    return Future.succeededFuture();
+    dispatcher.close(); // gives back the permits of abandoned calls, so another process need not wait for their leases
+    // a moment for those releases to reach the shared store before the event loop goes away
+    return Future.<Void>future(p -> vertx.setTimer(100, t -> p.complete())).onComplete(v -> permits.close());
   }
 
   private static String model(EngineConfig c, String provider) {

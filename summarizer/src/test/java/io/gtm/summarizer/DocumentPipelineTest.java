@@ -55,7 +55,11 @@ class DocumentPipelineTest {
     stack = DocumentStack.start(DocumentStack.testEnv(), llm);
     List<JsonObject> events = new CopyOnWriteArrayList<>();
     String id = stack.upload(book, "Great%20Expectations");
-    stack.vertx.eventBus().<JsonObject>consumer(Addresses.jobEvents(id), m -> events.add(m.body()));
+    // progress over the gateway's WebSocket: replay of what was already emitted, then live
+    io.vertx.core.http.WebSocket socket = DocumentStack.await(
+        stack.vertx.createWebSocketClient().connect(stack.gateway.actualPort(), "127.0.0.1", "/ws"));
+    socket.textMessageHandler(t -> events.add(new JsonObject(t)));
+    DocumentStack.await(socket.writeTextMessage(new JsonObject().put("subscribe", id).encode()));
 
     JsonObject doc = stack.awaitDocument(id, DocumentStack::finished, BOOK);
     assertThat(doc.getString("status")).isEqualTo("done");
@@ -91,12 +95,31 @@ class DocumentPipelineTest {
     assertThat(stored).hasSize(59);
     assertThat(stored.stream().map(o -> ((JsonObject) o).getString("content_hash")).distinct()).hasSize(59);
 
-    // progress: a chapter_done per chapter, the last progress counting all, document_complete last
-    List<JsonObject> done = events.stream().filter(e -> "chapter_done".equals(e.getString("type"))).toList();
-    assertThat(done).hasSizeGreaterThanOrEqualTo(58); // the subscription may miss the very first
-    assertThat(events.get(events.size() - 1).getString("type")).isEqualTo("document_complete");
-    assertThat(events.get(events.size() - 1).getString("status"))
-        .isEqualTo("done");
+    // progress over WebSocket: every chapter's chapter_done once, progress counting up, document_complete last
+    java.time.Instant until = java.time.Instant.now().plusSeconds(30);
+    while (events.stream().noneMatch(e -> "document_complete".equals(e.getString("type")))) {
+      assertThat(java.time.Instant.now()).as("document_complete over the WebSocket; received " + events.size()).isBefore(until);
+      DocumentStack.await(io.vertx.core.Future.<Void>future(p -> stack.vertx.setTimer(20, t -> p.complete())));
+    }
+    assertThat(events.get(0).getString("type")).isEqualTo("subscribed");
+    List<JsonObject> stream = events.subList(1, events.size());
+    assertThat(stream.stream().map(e -> e.getLong("id")).toList()).isSorted().doesNotHaveDuplicates();
+    List<JsonObject> chapterDone = stream.stream().filter(e -> "chapter_done".equals(e.getString("type"))).toList();
+    assertThat(chapterDone).hasSize(59);
+    assertThat(chapterDone.stream().map(e -> e.getInteger("number")).distinct()).hasSize(59);
+    assertThat(chapterDone).allSatisfy(e -> {
+      assertThat(e.getString("document_id")).isEqualTo(id);
+      assertThat(e.getString("heading")).isNotBlank();
+      assertThat(e.getString("title")).isNotBlank();
+      assertThat(e.getString("status")).isEqualTo("done");
+    });
+    List<JsonObject> progress = stream.stream().filter(e -> "document_progress".equals(e.getString("type"))).toList();
+    assertThat(progress.stream().map(e -> e.getInteger("chapters_done")).toList()).isSorted().endsWith(59);
+    assertThat(progress.get(0).getInteger("chapters_total")).isEqualTo(59);
+    JsonObject last = stream.get(stream.size() - 1);
+    assertThat(last.getString("type")).isEqualTo("document_complete");
+    assertThat(last.getString("status")).isEqualTo("done");
+    DocumentStack.await(socket.close()); // an open WebSocket would hold the server's shutdown for its grace period
 
     // the same book again: every answer comes from the summary cache
     int before = llm.calls.get();

@@ -45,7 +45,7 @@ class DocumentRestartTest {
     }
 
     RecordingLlm after = new RecordingLlm();
-    DocumentStack second = DocumentStack.start(env, after);
+    DocumentStack second = DocumentStack.start(env, after, false);
     try {
       JsonObject doc = second.awaitDocument(id, DocumentStack::finished, Duration.ofSeconds(120));
       assertThat(doc.getString("status")).isEqualTo("done");

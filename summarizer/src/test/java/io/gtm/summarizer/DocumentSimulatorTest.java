@@ -40,7 +40,7 @@ class DocumentSimulatorTest {
     DocumentStack.await(simVertx.close());
   }
 
-  private Map<String, String> openAiEnv() {
+  private Map<String, String> openAiEnv() throws Exception {
     Map<String, String> env = DocumentStack.testEnv();
     env.put("LLM_PROVIDER", "openai");
     env.put("LLM_BASE_URL", sim.openAiBaseUrl());

@@ -15,6 +15,9 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.pgclient.PgException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -38,9 +41,38 @@ final class DocumentStack {
     this.http = vertx.createHttpClient();
   }
 
-  /** Settings of a test run: a cold summary cache of its own, fast db-writer flushes, fast takeover. */
-  static Map<String, String> testEnv() {
+  /**
+   * A database of the summarizer's tests on the shared PostgreSQL: summarizers take over every
+   * document in work they find, so sharing the default database with other modules' tests would
+   * let them summarise each other's documents.
+   */
+  static final String DATABASE = "gtm_summarizer_test";
+  private static volatile boolean databaseReady;
+
+  static synchronized void ensureDatabase() throws Exception {
+    if (databaseReady) {
+      return;
+    }
+    Vertx vertx = Vertx.vertx();
+    try {
+      PgConnectOptions opts = new PgConnectOptions().setHost("127.0.0.1").setPort(5432).setUser("postgres")
+          .setDatabase("postgres");
+      await(PgConnection.connect(vertx, opts).compose(conn -> conn.query("CREATE DATABASE " + DATABASE).execute()
+          .<Void>mapEmpty()
+          .recover(err -> err instanceof PgException pg && "42P04".equals(pg.getSqlState())
+              ? Future.succeededFuture() : Future.failedFuture(err))
+          .eventually(() -> conn.close())));
+      databaseReady = true;
+    } finally {
+      await(vertx.close());
+    }
+  }
+
+  /** Settings of a test run: its own database, a cold summary cache of its own, fast db-writer flushes, fast takeover. */
+  static Map<String, String> testEnv() throws Exception {
+    ensureDatabase();
     Map<String, String> env = new HashMap<>();
+    env.put("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/" + DATABASE);
     env.put("HTTP_PORT", "0");
     env.put("LLM_PROVIDER", "offline");
     env.put("DB_BATCH_MS", "10");
@@ -55,16 +87,41 @@ final class DocumentStack {
   }
 
   static DocumentStack start(Map<String, String> env, LlmClient llm) throws Exception {
+    return start(env, llm, true);
+  }
+
+  /**
+   * @param fresh when true, documents left in work by earlier (killed) test runs are cancelled first,
+   *              so this run's summarizer works on this run's documents only
+   */
+  static DocumentStack start(Map<String, String> env, LlmClient llm, boolean fresh) throws Exception {
     Vertx vertx = Vertx.vertx();
     DeploymentOptions opts = new DeploymentOptions().setConfig(EngineConfig.of(env).toJson());
     GatewayVerticle gateway = new GatewayVerticle();
     await(vertx.deployVerticle(new DbWriterVerticle(), opts)
+        .compose(x -> fresh ? cancelLeftovers(vertx) : Future.succeededFuture())
         .compose(x -> vertx.deployVerticle(llm == null ? new SummarizerVerticle() : new SummarizerVerticle(llm), opts))
         .compose(x -> vertx.deployVerticle(gateway, opts)));
     return new DocumentStack(vertx, gateway);
   }
 
+  private static Future<Void> cancelLeftovers(Vertx vertx) {
+    return vertx.eventBus().<JsonObject>request(Addresses.DB_QUERY, new JsonObject().put("query", DbQueries.DOCUMENTS_BY_STATUS)
+            .put("params", new JsonObject().put("status", new JsonArray().add("queued").add("splitting").add("running"))))
+        .compose(m -> {
+          JsonArray rows = m.body().getJsonArray("rows");
+          if (rows.isEmpty()) {
+            return Future.succeededFuture();
+          }
+          JsonArray updates = new JsonArray();
+          rows.forEach(o -> updates.add(new JsonObject().put("id", ((JsonObject) o).getString("id")).put("status", "cancelled")));
+          return vertx.eventBus().request(Addresses.DB_WRITE, new JsonObject().put("table", "documents").put("rows", updates))
+              .mapEmpty();
+        });
+  }
+
   void close() throws Exception {
+    await(http.close()); // open client connections would hold the server's shutdown for its grace period
     await(vertx.close());
   }
 
