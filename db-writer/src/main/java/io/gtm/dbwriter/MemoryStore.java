@@ -111,7 +111,7 @@ final class MemoryStore implements DbStore {
         return byKey("research_runs", p.string("id"), null);
       case DbQueries.COMPANY_RESULTS: {
         String runId = p.string("run_id");
-        long afterSeq = p.longValue("after_seq", 0, 0);
+        long afterSeq = p.longValue("after_seq", 0, -1);
         int offset = p.offset();
         int limit = p.limit();
         return select("company_results", r -> runId.equals(r.get("run_id")) && (Long) r.get("seq") > afterSeq,

@@ -118,7 +118,7 @@ final class PgStore implements DbStore {
       case DbQueries.COMPANY_RESULTS -> {
         sql = "SELECT run_id, domain, confidence_score, result, seq, created_at FROM company_results"
             + " WHERE run_id = $1 AND seq > $2 ORDER BY seq OFFSET $3 LIMIT $4";
-        args = Tuple.of(p.string("run_id"), p.longValue("after_seq", 0, 0), p.offset(), p.limit());
+        args = Tuple.of(p.string("run_id"), p.longValue("after_seq", 0, -1), p.offset(), p.limit());
       }
       case DbQueries.COMPANY_RESULT -> {
         sql = "SELECT run_id, domain, confidence_score, result, seq, created_at FROM company_results"

@@ -154,7 +154,9 @@ public final class EngineMain {
   }
 
   static Future<Void> deployAll(Vertx vertx, EngineConfig config, List<String> services, int instances) {
-    Future<Void> chain = Future.succeededFuture();
+    // one lag probe per event loop (Vert.x's default pool: 2 per core), read by the dashboards
+    Future<Void> chain = vertx.deployVerticle(io.gtm.common.metrics.EventLoopProbe::new,
+        new DeploymentOptions().setInstances(2 * Runtime.getRuntime().availableProcessors())).mapEmpty();
     for (String name : services) {
       Supplier<? extends Deployable> factory = Services.ALL.get(name);
       DeploymentOptions options = new DeploymentOptions().setConfig(config.toJson()).setInstances(instances);

@@ -7,6 +7,7 @@ import io.gtm.gateway.http.Readiness;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 
 /**
@@ -31,11 +32,19 @@ public final class GatewayVerticle extends VerticleBase {
         new io.gtm.gateway.documents.DocumentRoutes(vertx, cfg).mount(router),
         new io.gtm.gateway.reports.ReportRoutes(vertx, cfg).mount(router)).mapEmpty();
     return parts
-        .compose(v -> vertx.createHttpServer()
+        .compose(v -> vertx.createHttpServer(serverOptions(cfg))
             .requestHandler(ApiRouter.requestHandler(ApiRouter.finish(router)))
+            .invalidRequestHandler(ApiRouter.invalidRequestHandler())
             .listen(cfg.getInt("HTTP_PORT")))
         .onSuccess(s -> server = s)
         .compose(s -> Ping.register(vertx, SERVICE));
+  }
+
+  /** WebSocket frames and messages bounded by {@code WS_MAX_MESSAGE_BYTES}; a closing handshake waits at most 5 s. */
+  static HttpServerOptions serverOptions(EngineConfig cfg) {
+    int maxMessage = cfg.getInt("WS_MAX_MESSAGE_BYTES");
+    return new HttpServerOptions().setMaxWebSocketFrameSize(maxMessage).setMaxWebSocketMessageSize(maxMessage)
+        .setWebSocketClosingTimeout(5);
   }
 
   @Override

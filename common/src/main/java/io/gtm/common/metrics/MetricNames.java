@@ -24,6 +24,7 @@ public final class MetricNames {
   public static final String JOBS_ACTIVE = "gtm.jobs.active";                    // gtm_jobs_active{kind}
   public static final String JOBS_COMPLETED = "gtm.jobs.completed";              // gtm_jobs_completed_total{kind,outcome}
   public static final String JOB_IDLE = "gtm.job.idle";                          // gtm_job_idle_seconds{kind}
+  public static final String WS_CLOSED = "gtm.ws.closed";                        // gtm_ws_closed_total{reason}: slow, idle, too_big
 
   public static final String TAG_CHANNEL = "channel";
   public static final String TAG_OUTCOME = "outcome";
@@ -37,4 +38,5 @@ public final class MetricNames {
   public static final String TAG_STAGE = "stage";
   public static final String TAG_KIND = "kind";
   public static final String TAG_SERVICE = "service";
+  public static final String TAG_REASON = "reason";
 }

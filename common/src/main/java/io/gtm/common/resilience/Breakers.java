@@ -74,5 +74,13 @@ public final class Breakers {
       Entry e = BREAKERS.get(provider);
       return e == null ? 0 : stateValue(e.breaker().state());
     }).tag(MetricNames.TAG_NAME, provider).strongReference(true).register(Metrics.registry());
+    // readiness check provider.<name>: DOWN while the breaker is open
+    io.gtm.common.metrics.ReadinessChecks.register("provider." + provider, () -> {
+      Entry e = BREAKERS.get(provider);
+      CircuitBreakerState state = e == null ? CircuitBreakerState.CLOSED : e.breaker().state();
+      return new io.vertx.core.json.JsonObject().put("status", state == CircuitBreakerState.OPEN ? "DOWN" : "UP")
+          .put("state", state.name().toLowerCase(java.util.Locale.ROOT))
+          .put("failures", e == null ? 0 : e.breaker().failureCount());
+    });
   }
 }

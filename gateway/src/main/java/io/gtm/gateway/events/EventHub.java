@@ -4,6 +4,9 @@ import io.gtm.common.Addresses;
 import io.gtm.common.ApiException;
 import io.gtm.common.DbQueries;
 import io.gtm.common.ErrorCode;
+import io.gtm.common.config.EngineConfig;
+import io.gtm.common.metrics.MetricNames;
+import io.gtm.common.metrics.Metrics;
 import io.gtm.common.events.JobEventLog;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -32,6 +35,14 @@ import org.slf4j.LoggerFactory;
  * {@code job_events}, then drain the buffer skipping what the replay covered. Serves the
  * WebSocket {@code /ws} ({@code {"subscribe": id}} -> {@code subscribed}, replay, live) and is the
  * one way documents and reports stream their events too.
+ *
+ * <p>Limits per connection (configuration keys, see {@link Limits}): at most
+ * {@code WS_MAX_SUBSCRIPTIONS} subscriptions (beyond: an {@code error} event
+ * {@code too_many_subscriptions}); a connection with no subscription that sends nothing for
+ * {@code WS_IDLE_TIMEOUT_S} is closed (1001); a client that stops reading is closed (1008) once
+ * {@code WS_MAX_PENDING} messages wait for it, instead of being buffered without bound: it can
+ * reconnect and replay. The largest message ({@code WS_MAX_MESSAGE_BYTES}) is enforced by the
+ * HTTP server's WebSocket options.
  */
 public final class EventHub {
   private static final Logger log = LoggerFactory.getLogger(EventHub.class);
@@ -43,8 +54,17 @@ public final class EventHub {
    */
   public interface Access extends BiFunction<String, String, Future<Boolean>> {}
 
+  /** The per-connection limits of the {@code /ws} endpoint. */
+  public record Limits(int maxSubscriptions, long idleTimeoutMs, int maxPending) {
+    public static Limits from(EngineConfig cfg) {
+      return new Limits(cfg.getInt("WS_MAX_SUBSCRIPTIONS"), cfg.getInt("WS_IDLE_TIMEOUT_S") * 1000L,
+          cfg.getInt("WS_MAX_PENDING"));
+    }
+  }
+
   private final Vertx vertx;
   private final Function<RoutingContext, String> ownerOf;
+  private final Limits limits;
 
   /**
    * @param ownerOf the caller's owner identity (API key) of a request, or null when the API is open
@@ -52,6 +72,8 @@ public final class EventHub {
   public EventHub(Vertx vertx, Function<RoutingContext, String> ownerOf) {
     this.vertx = vertx;
     this.ownerOf = ownerOf;
+    // built while the gateway verticle starts: its configuration is the context's
+    this.limits = Limits.from(EngineConfig.fromJson(vertx.getOrCreateContext().config()));
   }
 
   /** Mounts {@code GET /ws}. */
@@ -94,6 +116,11 @@ public final class EventHub {
     private final String owner;
     private final Map<String, Subscription> subs = new HashMap<>();
     private Future<Void> out = Future.succeededFuture();
+    /** Writes queued and not yet accepted by the socket. */
+    private int pending;
+    private boolean closing;
+    private long lastHeard = System.nanoTime();
+    private long idleTimer = -1;
 
     Session(ServerWebSocket ws, String owner) {
       this.ws = ws;
@@ -102,19 +129,80 @@ public final class EventHub {
 
     void start() {
       ws.textMessageHandler(this::onText);
-      ws.closeHandler(v -> subs.values().forEach(Subscription::close));
-      ws.exceptionHandler(err -> log.debug("WebSocket error: {}", err.getMessage()));
+      ws.binaryMessageHandler(b -> onText(b.toString()));
+      ws.closeHandler(v -> shutDown());
+      ws.exceptionHandler(this::onError);
+      scheduleIdleCheck(limits.idleTimeoutMs());
+    }
+
+    private void onError(Throwable err) {
+      // Vert.x reports a message over the server's max message size here and keeps reading: close instead
+      String text = String.valueOf(err.getMessage());
+      if (text.contains("max message size") || text.contains("frame length")) {
+        closeWith((short) 1009, "message too big", "too_big");
+      } else {
+        log.debug("WebSocket error: {}", text);
+      }
+    }
+
+    private void shutDown() {
+      closing = true;
+      vertx.cancelTimer(idleTimer);
+      subs.values().forEach(Subscription::close);
+      subs.clear();
+    }
+
+    /** Closes the connection when it has no subscription and the client said nothing for the idle timeout. */
+    private void scheduleIdleCheck(long delayMs) {
+      idleTimer = vertx.setTimer(Math.max(1, delayMs), t -> {
+        if (closing) {
+          return;
+        }
+        long quietMs = (System.nanoTime() - lastHeard) / 1_000_000;
+        if (subs.isEmpty() && quietMs >= limits.idleTimeoutMs()) {
+          closeWith((short) 1001, "idle", "idle");
+        } else {
+          scheduleIdleCheck(subs.isEmpty() ? limits.idleTimeoutMs() - quietMs : limits.idleTimeoutMs());
+        }
+      });
+    }
+
+    private void closeWith(short status, String reason, String metricReason) {
+      if (closing) {
+        return;
+      }
+      Metrics.registry().counter(MetricNames.WS_CLOSED, MetricNames.TAG_REASON, metricReason).increment();
+      log.debug("closing WebSocket {}: {}", ws.remoteAddress(), reason);
+      shutDown();
+      ws.close(status, reason).onFailure(err -> log.debug("WebSocket close failed: {}", err.getMessage()));
+    }
+
+    /** A client that stopped reading: dropped rather than buffered without bound (it can reconnect and replay). */
+    void tooSlow() {
+      closeWith((short) 1008, "client too slow: reconnect and subscribe again to replay", "slow");
     }
 
     /** Queues a write after every earlier one, so that events leave in order. */
     void enqueue(Function<Void, Future<Void>> write) {
-      out = out.compose(write).recover(err -> {
+      if (closing) {
+        return;
+      }
+      if (pending >= limits.maxPending() || ws.writeQueueFull()) {
+        tooSlow();
+        return;
+      }
+      pending++;
+      out = out.compose(v -> closing ? Future.<Void>succeededFuture() : write.apply(v)).recover(err -> {
         log.debug("WebSocket write failed: {}", err.getMessage());
         return Future.succeededFuture();
-      });
+      }).onComplete(ar -> pending--);
     }
 
     private void onText(String text) {
+      lastHeard = System.nanoTime();
+      if (closing) {
+        return;
+      }
       JsonObject msg;
       try {
         msg = new JsonObject(text);
@@ -137,6 +225,11 @@ public final class EventHub {
       }
       if (subs.containsKey(jobId)) {
         enqueue(v -> ws.writeTextMessage(new JsonObject().put("type", "subscribed").put("job_id", jobId).encode()));
+        return;
+      }
+      if (subs.size() >= limits.maxSubscriptions()) {
+        error(jobId, "too_many_subscriptions", "at most " + limits.maxSubscriptions()
+            + " subscriptions per connection; unsubscribe first");
         return;
       }
       Subscription s = new Subscription(this, jobId);
@@ -240,6 +333,10 @@ public final class EventHub {
         return;
       }
       if (replaying) {
+        if (buffer.size() >= limits.maxPending()) {
+          session.tooSlow();
+          return;
+        }
         buffer.add(wire);
       } else {
         session.enqueue(v -> deliver(wire));

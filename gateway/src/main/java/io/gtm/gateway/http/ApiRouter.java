@@ -65,6 +65,24 @@ public final class ApiRouter {
     return router;
   }
 
+  /**
+   * For requests the HTTP decoder refused (URI over 4 KiB: 414, headers over 8 KiB: 431, a bad
+   * request line: 400): the JSON error body instead of Vert.x's empty answer.
+   */
+  public static Handler<HttpServerRequest> invalidRequestHandler() {
+    return req -> {
+      Throwable cause = req.decoderResult().cause();
+      String name = cause == null ? "" : cause.getClass().getSimpleName();
+      int status = name.equals("TooLongUriException") || (cause != null && String.valueOf(cause.getMessage()).contains("URI"))
+          ? 414 : name.equals("TooLongHttpHeaderException") ? 431 : 400;
+      String message = status == 414 ? "request URI too long" : status == 431 ? "request headers too large"
+          : "malformed HTTP request";
+      HttpSupport.HttpError err = HttpSupport.ofStatus(status, message);
+      req.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+          .putHeader("Connection", "close").end(err.body().encode());
+    };
+  }
+
   /** The server's request handler: the URI guard in front of the router. */
   public static Handler<HttpServerRequest> requestHandler(Router router) {
     return new UriGuard(router);

@@ -5,6 +5,7 @@ import io.gtm.common.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -150,6 +151,19 @@ public final class HttpSupport {
     }
     if (failure == null && status > 0 && status != 500) {
       return ofStatus(status, null);
+    }
+    if (failure instanceof HttpClosedException) {
+      // the client went away: nobody will read the answer
+      log.debug("request failed: client closed the connection");
+      return ofStatus(400, "connection closed");
+    }
+    if (status >= 400 && status < 500) {
+      // a handler failed the request with a client status and a cause (e.g. CORS: 403 for a bad Origin)
+      return ofStatus(status, null);
+    }
+    if (failure != null && failure.getClass().getName().startsWith("io.netty.handler.codec.")) {
+      // a body the codec cannot decode (malformed multipart or form data, oversized form fields)
+      return of(ErrorCode.BAD_REQUEST, "request body could not be decoded", "body");
     }
     log.warn("request failed: {}", failure == null ? "status " + status : failure.toString(), failure);
     return of(ErrorCode.INTERNAL, "internal error", null);

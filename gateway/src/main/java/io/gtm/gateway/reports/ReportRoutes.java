@@ -56,10 +56,13 @@ public final class ReportRoutes {
     }
     String id = "rpt_" + UUID.randomUUID().toString().replace("-", "");
     String owner = owner(ctx);
-    ReportJob job = new ReportJob(vertx, id, request, owner, config.getInt("REPORT_SECTION_CONCURRENCY"),
-        config.getInt("PROVIDER_TIMEOUT_MS") * (long) (config.getInt("PROVIDER_MAX_RETRIES") + 2));
-    job.create(owner)
-        .onSuccess(v -> {
+    ownEvidence(request, owner)
+        .compose(req -> {
+          ReportJob job = new ReportJob(vertx, id, req, owner, config.getInt("REPORT_SECTION_CONCURRENCY"),
+              config.getInt("PROVIDER_TIMEOUT_MS") * (long) (config.getInt("PROVIDER_MAX_RETRIES") + 2));
+          return job.create(owner).map(job);
+        })
+        .onSuccess(job -> {
           running.put(id, job);
           job.run().onComplete(ar -> running.remove(id));
           ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
@@ -95,6 +98,21 @@ public final class ReportRoutes {
         .onSuccess(report -> ctx.response().putHeader("Content-Type", "application/json")
             .end(new JsonObject().put("report_id", id).put("status", report.getString("status")).encode()))
         .onFailure(err -> HttpSupport.fail(ctx, err));
+  }
+
+  /**
+   * The request as given when its {@code research_id} is the caller's run (or none); otherwise
+   * without it: another key's run is treated as unknown, so its evidence never reaches this report
+   * and the answer does not tell whether that run exists.
+   */
+  private Future<ReportRequest> ownEvidence(ReportRequest request, String owner) {
+    if (request.researchId() == null || owner == null) {
+      return Future.succeededFuture(request);
+    }
+    return query(DbQueries.RESEARCH_RUN, new JsonObject().put("id", request.researchId()))
+        .map(rows -> !rows.isEmpty() && visible(rows.getJsonObject(0).getString("owner_key"), owner)
+            ? request
+            : new ReportRequest(request.domain(), request.researchGoal(), request.searchDepth(), null));
   }
 
   /** The stored report in the API's shape; 404 for an unknown id or another key's report. */

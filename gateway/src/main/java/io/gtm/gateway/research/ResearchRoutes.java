@@ -262,6 +262,9 @@ public final class ResearchRoutes {
       return;
     }
     String message = err.getMessage() == null ? code.label() : err.getMessage();
+    if (err instanceof io.gtm.gateway.http.RetryAfterException r) {
+      ctx.response().putHeader("Retry-After", String.valueOf(r.retryAfterSeconds()));
+    }
     ctx.response().setStatusCode(code.code()).putHeader("Content-Type", "application/json")
         .end(ApiException.errorBody(code, message, field).encode());
   }

@@ -15,13 +15,14 @@ import java.util.Map;
 
 /**
  * The research pipeline for tests: the provider simulator, db-writer on the real PostgreSQL,
- * query-generator, search-workers, analyzer (offline LLM) and the gateway on a free port.
+ * query-generator, search-workers, analyzer (offline LLM, or {@code LLM_PROVIDER=openai}: the
+ * simulator's OpenAI-compatible endpoint) and the gateway on a free port.
  */
-final class ResearchStack {
-  final Vertx vertx;
-  final Simulator simulator;
-  final GatewayVerticle gateway;
-  final EngineConfig config;
+public final class ResearchStack {
+  public final Vertx vertx;
+  public final Simulator simulator;
+  public final GatewayVerticle gateway;
+  public final EngineConfig config;
 
   private ResearchStack(Vertx vertx, Simulator simulator, GatewayVerticle gateway, EngineConfig config) {
     this.vertx = vertx;
@@ -30,7 +31,7 @@ final class ResearchStack {
     this.config = config;
   }
 
-  static Future<ResearchStack> start(Vertx vertx, Map<String, String> overrides) {
+  public static Future<ResearchStack> start(Vertx vertx, Map<String, String> overrides) {
     return Simulator.start(vertx, 0).compose(sim -> {
       Map<String, String> env = new HashMap<>();
       env.put("HTTP_PORT", "0");
@@ -43,6 +44,10 @@ final class ResearchStack {
       env.put("PROVIDER_MAX_RETRIES", "1");
       env.put("DB_BATCH_MS", "20");
       env.putAll(overrides);
+      if ("openai".equals(env.get("LLM_PROVIDER")) && !overrides.containsKey("LLM_BASE_URL")) {
+        env.put("LLM_BASE_URL", sim.openAiBaseUrl());
+        env.putIfAbsent("LLM_API_KEY", "sk-test");
+      }
       EngineConfig cfg = EngineConfig.of(env);
       DeploymentOptions opts = new DeploymentOptions().setConfig(cfg.toJson());
       GatewayVerticle gateway = new GatewayVerticle();
@@ -55,7 +60,7 @@ final class ResearchStack {
     });
   }
 
-  int port() {
+  public int port() {
     return gateway.actualPort();
   }
 }
