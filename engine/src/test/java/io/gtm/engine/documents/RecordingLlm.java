@@ -1,4 +1,4 @@
-package io.gtm.summarizer;
+package io.gtm.engine.documents;
 
 import io.gtm.common.llm.LlmClient;
 import io.gtm.common.llm.LlmException;

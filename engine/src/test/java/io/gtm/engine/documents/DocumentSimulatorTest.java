@@ -1,9 +1,9 @@
-package io.gtm.summarizer;
+package io.gtm.engine.documents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gtm.common.config.EngineConfig;
-import io.gtm.summarizer.internal.Corpus;
+import io.gtm.summarizer.SummarizerVerticle;
 import io.gtm.simulator.Simulator;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;

@@ -1,11 +1,10 @@
-package io.gtm.summarizer;
+package io.gtm.engine.documents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gtm.common.Addresses;
 import io.gtm.common.DbQueries;
 import io.gtm.common.llm.LlmOperations;
-import io.gtm.summarizer.internal.Corpus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;

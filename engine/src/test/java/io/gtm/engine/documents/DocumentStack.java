@@ -1,4 +1,4 @@
-package io.gtm.summarizer;
+package io.gtm.engine.documents;
 
 import io.gtm.common.Addresses;
 import io.gtm.common.DbQueries;
@@ -6,6 +6,7 @@ import io.gtm.common.config.EngineConfig;
 import io.gtm.common.llm.LlmClient;
 import io.gtm.dbwriter.DbWriterVerticle;
 import io.gtm.gateway.GatewayVerticle;
+import io.gtm.summarizer.SummarizerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,4 +1,4 @@
-package io.gtm.summarizer;
+package io.gtm.engine.documents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,6 @@ import io.gtm.common.Addresses;
 import io.gtm.common.llm.LlmOperations;
 import io.gtm.summarizer.internal.ChapterSplitter;
 import io.gtm.summarizer.internal.Chunker;
-import io.gtm.summarizer.internal.Corpus;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package io.gtm.summarizer;
+package io.gtm.engine.documents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +10,6 @@ import io.gtm.simulator.Simulator;
 import io.gtm.summarizer.internal.Chapter;
 import io.gtm.summarizer.internal.ChapterSplitter;
 import io.gtm.summarizer.internal.Chunker;
-import io.gtm.summarizer.internal.Corpus;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
