@@ -70,8 +70,7 @@ public final class SummarizerVerticle extends VerticleBase {
   public Future<?> start() {
     config = SummarizerConfig.from(EngineConfig.fromJson(config()));
     llm = injected != null ? injected : LlmClients.create(vertx, config.clientConfig());
-    permits = Boolean.getBoolean("gtm.localPermits") ? LlmPermits.LOCAL
-        : LlmPermits.distributed(DistributedSemaphore.create(vertx, config.engine(), "llm", config.llmConcurrency()));
+    permits = LlmPermits.distributed(DistributedSemaphore.create(vertx, config.engine(), "llm", config.llmConcurrency()));
     // SUMMARIZER_CACHE_SALT starts a separate cache (tests and benchmarks that must start cold)
     cache = new SummaryCache(vertx, llm.provider() + "/" + model(config.engine(), llm.provider())
         + config.engine().get("SUMMARIZER_CACHE_SALT", ""));
