@@ -27,16 +27,4 @@ interface LlmPermits {
       }
     };
   }
-
-  /** Only this process's slots limit the calls (one process, or no shared store reachable). */
-  LlmPermits LOCAL = new LlmPermits() {
-    @Override
-    public Future<Runnable> acquire() {
-      return Future.succeededFuture(() -> { });
-    }
-
-    @Override
-    public void close() {
-    }
-  };
 }
