@@ -73,7 +73,7 @@ public final class SummarizerVerticle extends VerticleBase {
     permits = LlmPermits.distributed(DistributedSemaphore.create(vertx, config.engine(), "llm", config.llmConcurrency()));
     // SUMMARIZER_CACHE_SALT starts a separate cache (tests and benchmarks that must start cold)
     cache = new SummaryCache(vertx, llm.provider() + "/" + model(config.engine(), llm.provider())
-        + config.engine().get("SUMMARIZER_CACHE_SALT", ""));
+        + config.engine().get("SUMMARIZER_CACHE_SALT", System.getenv().getOrDefault("SUMMARIZER_CACHE_SALT", "")));
     dispatcher = new LlmDispatcher(vertx, config.llmConcurrency(), permits);
     String clusterNode = Cluster.nodeId(vertx);
     node = ("local".equals(clusterNode) ? ManagementFactory.getRuntimeMXBean().getName() : clusterNode)

@@ -106,7 +106,7 @@ final class DocumentStack {
     return new DocumentStack(vertx, gateway);
   }
 
-  private static Future<Void> cancelLeftovers(Vertx vertx) {
+  static Future<Void> cancelLeftovers(Vertx vertx) {
     return vertx.eventBus().<JsonObject>request(Addresses.DB_QUERY, new JsonObject().put("query", DbQueries.DOCUMENTS_BY_STATUS)
             .put("params", new JsonObject().put("status", new JsonArray().add("queued").add("splitting").add("running"))))
         .compose(m -> {
