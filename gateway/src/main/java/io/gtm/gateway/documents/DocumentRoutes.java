@@ -5,6 +5,7 @@ import io.gtm.common.ApiException;
 import io.gtm.common.DbQueries;
 import io.gtm.common.ErrorCode;
 import io.gtm.common.config.EngineConfig;
+import io.gtm.gateway.events.StoredRows;
 import io.gtm.gateway.http.HttpSupport;
 import io.gtm.common.model.DbWrite;
 import io.vertx.core.Future;
@@ -92,7 +93,7 @@ public final class DocumentRoutes {
   private void chapters(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     document(id, owner(ctx))
-        .compose(row -> query(DbQueries.CHAPTERS, new JsonObject().put("document_id", id)))
+        .compose(row -> StoredRows.page(vertx, DbQueries.CHAPTERS, new JsonObject().put("document_id", id)))
         .onSuccess(rows -> {
           JsonArray out = new JsonArray();
           rows.forEach(o -> {
@@ -136,8 +137,8 @@ public final class DocumentRoutes {
   }
 
   private Future<JsonObject> document(String id, String owner) {
-    return query(DbQueries.DOCUMENT, new JsonObject().put("id", id)).compose(rows -> {
-      if (rows.isEmpty() || !visible(rows.getJsonObject(0).getString("owner_key"), owner)) {
+    return StoredRows.page(vertx, DbQueries.DOCUMENT, new JsonObject().put("id", id)).compose(rows -> {
+      if (rows.isEmpty() || !HttpSupport.mayRead(owner, rows.getJsonObject(0).getString("owner_key"))) {
         return Future.failedFuture(new ApiException(ErrorCode.NOT_FOUND, "no document " + id));
       }
       return Future.succeededFuture(rows.getJsonObject(0));
@@ -189,19 +190,9 @@ public final class DocumentRoutes {
     return s.length() <= 120 ? s : s.substring(0, 120);
   }
 
-  private Future<JsonArray> query(String name, JsonObject params) {
-    return vertx.eventBus().<JsonObject>request(Addresses.DB_QUERY,
-            new JsonObject().put("query", name).put("params", params))
-        .map(m -> m.body().getJsonArray("rows", new JsonArray()));
-  }
-
   /** The caller's owner identity (its API key's), or null when the API is open. */
   private static String owner(RoutingContext ctx) {
     return HttpSupport.jobOwner(ctx);
-  }
-
-  private static boolean visible(String jobOwner, String caller) {
-    return caller == null || jobOwner == null || jobOwner.equals(caller);
   }
 
 }

@@ -93,6 +93,14 @@ public final class HttpSupport {
     return required != null && required ? owner(ctx) : null;
   }
 
+  /**
+   * Whether a caller with {@link #jobOwner} identity {@code caller} may read a job stored with
+   * {@code jobOwner}: always when the API is open (caller null) or the job has no owner.
+   */
+  public static boolean mayRead(String caller, String jobOwner) {
+    return caller == null || jobOwner == null || jobOwner.equals(caller);
+  }
+
   /** Whether the caller may see a job stored with {@code jobOwner}: always when the API is open. */
   public static boolean mayAccess(RoutingContext ctx, String jobOwner) {
     Boolean required = ctx.get(AUTH_REQUIRED);

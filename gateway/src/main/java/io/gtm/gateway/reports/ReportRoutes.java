@@ -5,6 +5,7 @@ import io.gtm.common.ApiException;
 import io.gtm.common.DbQueries;
 import io.gtm.common.ErrorCode;
 import io.gtm.common.config.EngineConfig;
+import io.gtm.gateway.events.StoredRows;
 import io.gtm.gateway.http.HttpSupport;
 import io.gtm.common.metrics.MetricNames;
 import io.gtm.common.metrics.Metrics;
@@ -109,19 +110,19 @@ public final class ReportRoutes {
     if (request.researchId() == null || owner == null) {
       return Future.succeededFuture(request);
     }
-    return query(DbQueries.RESEARCH_RUN, new JsonObject().put("id", request.researchId()))
-        .map(rows -> !rows.isEmpty() && visible(rows.getJsonObject(0).getString("owner_key"), owner)
+    return StoredRows.page(vertx, DbQueries.RESEARCH_RUN, new JsonObject().put("id", request.researchId()))
+        .map(rows -> !rows.isEmpty() && HttpSupport.mayRead(owner, rows.getJsonObject(0).getString("owner_key"))
             ? request
             : new ReportRequest(request.domain(), request.researchGoal(), request.searchDepth(), null));
   }
 
   /** The stored report in the API's shape; 404 for an unknown id or another key's report. */
   Future<JsonObject> load(String id, String owner) {
-    Future<JsonArray> report = query(DbQueries.REPORT, new JsonObject().put("id", id));
-    Future<JsonArray> sections = query(DbQueries.REPORT_SECTIONS, new JsonObject().put("report_id", id));
+    Future<JsonArray> report = StoredRows.page(vertx, DbQueries.REPORT, new JsonObject().put("id", id));
+    Future<JsonArray> sections = StoredRows.page(vertx, DbQueries.REPORT_SECTIONS, new JsonObject().put("report_id", id));
     return Future.all(report, sections).compose(v -> {
       JsonArray rows = report.result();
-      if (rows.isEmpty() || !visible(rows.getJsonObject(0).getString("owner_key"), owner)) {
+      if (rows.isEmpty() || !HttpSupport.mayRead(owner, rows.getJsonObject(0).getString("owner_key"))) {
         return Future.failedFuture(new ApiException(ErrorCode.NOT_FOUND, "no report " + id));
       }
       JsonObject row = rows.getJsonObject(0);
@@ -144,20 +145,9 @@ public final class ReportRoutes {
     });
   }
 
-  private Future<JsonArray> query(String name, JsonObject params) {
-    return vertx.eventBus().<JsonObject>request(Addresses.DB_QUERY,
-            new JsonObject().put("query", name).put("params", params))
-        .map(m -> m.body().getJsonArray("rows", new JsonArray()));
-  }
-
-
   /** The caller's owner identity (its API key's), or null when the API is open. */
   private static String owner(RoutingContext ctx) {
     return HttpSupport.jobOwner(ctx);
-  }
-
-  private static boolean visible(String jobOwner, String caller) {
-    return caller == null || jobOwner == null || jobOwner.equals(caller);
   }
 
 }
