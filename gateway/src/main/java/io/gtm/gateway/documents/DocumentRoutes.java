@@ -17,7 +17,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -48,9 +47,7 @@ public final class DocumentRoutes {
 
   /** Adds this part's routes to the gateway's router. */
   public Future<Void> mount(Router router) {
-    // the text is the body: read whole (up to MAX_BODY_BYTES, beyond it 413) before create()
-    router.post("/api/documents").handler(BodyHandler.create(false).setBodyLimit(config.getInt("MAX_BODY_BYTES")))
-        .handler(this::create);
+    router.post("/api/documents").handler(this::create);
     router.get("/api/documents/:id").handler(this::get);
     router.get("/api/documents/:id/chapters").handler(this::chapters);
     router.delete("/api/documents/:id").handler(this::cancel);
