@@ -40,6 +40,15 @@ public final class DbQueries {
   public static final String DOCUMENT_CONTENT = "document_content";
   /** params {status: [..]} -> documents rows (content excluded) whose status is one of these (resume after a crash), oldest first. */
   public static final String DOCUMENTS_BY_STATUS = "documents_by_status";
+  /**
+   * params {id, node, stale_ms} -> the documents row (content excluded) once {@code node} owns it,
+   * or no row. Claims (or renews) ownership of a document still in work (status queued, splitting
+   * or running) when it has no owner, is already owned by {@code node}, or its owner's heartbeat is
+   * null or older than {@code stale_ms}: sets owner_node and heartbeat_at = now in one conditional
+   * update, so two summarizers never own a document at once. A statement, answered on db.query
+   * because its caller needs the row back at once (not batched).
+   */
+  public static final String DOCUMENT_CLAIM = "document_claim";
   /** params {document_id} -> chapters rows (every column) ordered by number. */
   public static final String CHAPTERS = "chapters";
   /** params {keys: [..]} -> summary_cache rows {key, value} for the keys present. */
@@ -55,6 +64,6 @@ public final class DbQueries {
   public static final List<String> ALL = List.of(
       COMPANY_RESULT,
       RESEARCH_RUN, COMPANY_RESULTS, COMPANY_RESULTS_COUNT, COMPANY_RESULTS_DOMAINS, JOB_EVENTS,
-      RESEARCH_RUNS_BY_STATUS, DOCUMENT, DOCUMENT_CONTENT, DOCUMENTS_BY_STATUS, CHAPTERS,
+      RESEARCH_RUNS_BY_STATUS, DOCUMENT, DOCUMENT_CONTENT, DOCUMENTS_BY_STATUS, DOCUMENT_CLAIM, CHAPTERS,
       SUMMARY_CACHE, REPORT, REPORT_SECTIONS, BENCH_ROWS_COUNT);
 }

@@ -162,6 +162,25 @@ final class MemoryStore implements DbStore {
         Set<String> status = new HashSet<>(p.strings("status"));
         return new JsonArray(select("documents", r -> status.contains(r.get("status")), null, DOCUMENT_CONTENT_COLUMN));
       }
+      case DbQueries.DOCUMENT_CLAIM: {
+        String id = p.string("id");
+        String node = p.string("node");
+        long staleMs = p.longValue("stale_ms", 15_000, 0);
+        Map<String, Object> row = tables.getOrDefault("documents", new LinkedHashMap<>()).get(List.of(id));
+        if (row == null || !Set.of("queued", "splitting", "running").contains(row.get("status"))) {
+          return new JsonArray();
+        }
+        Instant now = Instant.now();
+        Object heartbeat = row.get("heartbeat_at");
+        boolean free = row.get("owner_node") == null || node.equals(row.get("owner_node")) || heartbeat == null
+            || Instant.parse((String) heartbeat).isBefore(now.minusMillis(staleMs));
+        if (!free) {
+          return new JsonArray();
+        }
+        row.put("owner_node", node);
+        row.put("heartbeat_at", now.toString());
+        return byKey("documents", id, DOCUMENT_CONTENT_COLUMN);
+      }
       case DbQueries.CHAPTERS: {
         String documentId = p.string("document_id");
         return new JsonArray(select("chapters", r -> documentId.equals(r.get("document_id")),

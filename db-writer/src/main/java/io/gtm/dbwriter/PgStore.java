@@ -154,6 +154,14 @@ final class PgStore implements DbStore {
         sql = "SELECT " + DOCUMENT_COLUMNS + " FROM documents WHERE status = ANY($1::text[]) ORDER BY created_at, id";
         args = Tuple.tuple().addArrayOfString(p.strings("status").toArray(String[]::new));
       }
+      case DbQueries.DOCUMENT_CLAIM -> {
+        // SKIP LOCKED: a row locked by a running transaction is not claimable now (never wait on it)
+        sql = "UPDATE documents SET owner_node = $2, heartbeat_at = now() WHERE id = (SELECT id FROM documents"
+            + " WHERE id = $1 AND status IN ('queued', 'splitting', 'running') AND (owner_node IS NULL"
+            + " OR owner_node = $2 OR heartbeat_at IS NULL OR heartbeat_at < now() - $3 * interval '1 millisecond')"
+            + " FOR UPDATE SKIP LOCKED) RETURNING " + DOCUMENT_COLUMNS;
+        args = Tuple.of(p.string("id"), p.string("node"), p.longValue("stale_ms", 15_000, 0));
+      }
       case DbQueries.CHAPTERS -> {
         sql = "SELECT * FROM chapters WHERE document_id = $1 ORDER BY number";
         args = Tuple.of(p.string("document_id"));

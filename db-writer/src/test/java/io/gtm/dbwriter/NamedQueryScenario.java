@@ -99,6 +99,24 @@ final class NamedQueryScenario {
     assertThat(chapters.getJsonObject(0).getString("preview")).isEqualTo("p");
     assertThat(chapters.getJsonObject(1).getValue("summary")).isNull();
 
+    // document_claim: one owner at a time; the owner renews; a stale heartbeat is taken over;
+    // a document no longer in work is never claimed
+    String claimDoc = Db.uniqueId("q-claim");
+    Db.writeNow(vertx, "documents", new JsonObject().put("id", claimDoc).put("status", "queued").put("content", "x"));
+    JsonObject claimA = new JsonObject().put("id", claimDoc).put("node", "node-a").put("stale_ms", 60_000);
+    JsonObject claimB = new JsonObject().put("id", claimDoc).put("node", "node-b").put("stale_ms", 60_000);
+    JsonArray claimed = Db.query(vertx, DbQueries.DOCUMENT_CLAIM, claimA);
+    assertThat(claimed).hasSize(1);
+    assertThat(claimed.getJsonObject(0).getString("owner_node")).isEqualTo("node-a");
+    assertThat(claimed.getJsonObject(0).getString("heartbeat_at")).isNotNull();
+    assertThat(claimed.getJsonObject(0).containsKey("content")).isFalse();
+    assertThat(Db.query(vertx, DbQueries.DOCUMENT_CLAIM, claimB)).isEmpty();
+    assertThat(Db.query(vertx, DbQueries.DOCUMENT_CLAIM, claimA)).hasSize(1);
+    assertThat(Db.query(vertx, DbQueries.DOCUMENT_CLAIM, claimB.copy().put("stale_ms", 0))
+        .getJsonObject(0).getString("owner_node")).isEqualTo("node-b");
+    Db.writeNow(vertx, "documents", new JsonObject().put("id", claimDoc).put("status", "cancelled"));
+    assertThat(Db.query(vertx, DbQueries.DOCUMENT_CLAIM, claimB)).isEmpty();
+
     JsonObject reportRow = Db.query(vertx, DbQueries.REPORT, new JsonObject().put("id", report)).getJsonObject(0);
     assertThat(reportRow.getJsonObject("core").getJsonObject("profile").getString("name")).isEqualTo("A");
     JsonArray sections = Db.query(vertx, DbQueries.REPORT_SECTIONS, new JsonObject().put("report_id", report));

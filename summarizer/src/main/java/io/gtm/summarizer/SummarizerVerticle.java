@@ -1,25 +1,254 @@
 package io.gtm.summarizer;
 
 import io.gtm.common.Addresses;
+import io.gtm.common.DbQueries;
 import io.gtm.common.ErrorCode;
 import io.gtm.common.Ping;
+import io.gtm.common.cluster.Cluster;
+import io.gtm.common.config.EngineConfig;
+import io.gtm.common.llm.LlmClient;
+import io.gtm.common.llm.LlmClients;
+import io.gtm.common.resilience.DistributedSemaphore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.lang.management.ManagementFactory;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The summarizer service. Its handlers land with their issue; until then they fail NOT_IMPLEMENTED. */
+/**
+ * The summarizer service: owns documents (claimed in the database, heartbeat renewed), splits
+ * them, and summarises their chapters under the global LLM limit.
+ *
+ * <p>{@code summarizer.document {document_id}} claims and starts a document (reply
+ * {@code {accepted, document_id}}); {@code summarizer.cancel} stops one. Every
+ * {@code SUMMARIZER_SCAN_MS} (and at start) documents still in work whose owner's heartbeat is
+ * stale are claimed and resumed, so a document survives the process that ran it.
+ */
 public final class SummarizerVerticle extends VerticleBase {
   public static final String SERVICE = "summarizer";
+  private static final Logger log = LoggerFactory.getLogger(SummarizerVerticle.class);
+  private static final List<String> IN_WORK = List.of("queued", "splitting", "running");
+  /** Documents one process runs at once; more stay queued in the database (backpressure). */
+  static final int MAX_DOCUMENTS = 8;
+
+  private final LlmClient injected;
+  private SummarizerConfig config;
+  private LlmClient llm;
+  private LlmPermits permits;
+  private SummaryCache cache;
+  private LlmDispatcher dispatcher;
+  private final SummarizerMetrics metrics = new SummarizerMetrics();
+  private final Map<String, DocumentJob> jobs = new LinkedHashMap<>();
+  /** Recently cancelled ids, never claimed again (the gateway's cancelled status may not be committed yet). */
+  private final Map<String, Boolean> cancelled = new LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > 10_000;
+    }
+  };
+  private String node;
+  private boolean stopping;
+  private boolean scanning;
+
+  public SummarizerVerticle() {
+    this(null);
+  }
+
+  /** With a given LLM client instead of the configured one (benchmarks). */
+  public SummarizerVerticle(LlmClient llm) {
+    this.injected = llm;
+  }
 
   @Override
   public Future<?> start() {
+    config = SummarizerConfig.from(EngineConfig.fromJson(config()));
+    llm = injected != null ? injected : LlmClients.create(vertx, config.clientConfig());
+    permits = LlmPermits.distributed(DistributedSemaphore.create(vertx, config.engine(), "llm", config.llmConcurrency()));
+    // SUMMARIZER_CACHE_SALT starts a separate cache (tests and benchmarks that must start cold)
+    cache = new SummaryCache(vertx, llm.provider() + "/" + model(config.engine(), llm.provider())
+        + config.engine().get("SUMMARIZER_CACHE_SALT", System.getenv().getOrDefault("SUMMARIZER_CACHE_SALT", "")));
+    dispatcher = new LlmDispatcher(vertx, config.llmConcurrency(), permits);
+    String clusterNode = Cluster.nodeId(vertx);
+    node = ("local".equals(clusterNode) ? ManagementFactory.getRuntimeMXBean().getName() : clusterNode)
+        + "/" + UUID.randomUUID().toString().substring(0, 8);
+    metrics.gauges(() -> sum(d -> d.jobs().size()), SummarizerVerticle::idleSeconds, () -> sum(LlmDispatcher::queued),
+        () -> sum(d -> d.limit() * 4), () -> sum(LlmDispatcher::inFlight), () -> config.llmConcurrency());
+    vertx.setPeriodic(config.heartbeatMs(), t -> heartbeat());
+    vertx.setPeriodic(config.scanMs(), t -> scan());
     return Future.all(
-        consume(Addresses.SUMMARIZE_DOCUMENT),
-        Ping.register(vertx, SERVICE));
+            vertx.eventBus().<JsonObject>consumer(Addresses.SUMMARIZE_DOCUMENT, this::handleDocument).completion(),
+            vertx.eventBus().<JsonObject>consumer(Addresses.SUMMARIZE_CANCEL, this::handleCancel).completion(),
+            Ping.register(vertx, SERVICE))
+        .onSuccess(v -> scan());
   }
 
-  private Future<Void> consume(String address) {
-    return vertx.eventBus().<JsonObject>consumer(address,
-        msg -> msg.fail(ErrorCode.NOT_IMPLEMENTED.code(), address + " is not implemented yet")).completion();
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    for (DocumentJob job : List.copyOf(jobs.values())) {
+      job.stop("the summarizer is stopping");
+    }
+    dispatcher.close(); // gives back the permits of abandoned calls, so another process need not wait for their leases
+    // a moment for those releases to reach the shared store before the event loop goes away
+    return Future.<Void>future(p -> vertx.setTimer(100, t -> p.complete())).onComplete(v -> permits.close());
+  }
+
+  private static String model(EngineConfig c, String provider) {
+    return switch (provider) {
+      case "gemini" -> c.get("GEMINI_MODEL", "");
+      case "offline" -> "textrank";
+      default -> c.get("LLM_MODEL", "");
+    };
+  }
+
+  private static int sum(java.util.function.ToIntFunction<LlmDispatcher> f) {
+    return LlmDispatcher.LIVE.stream().mapToInt(f).sum();
+  }
+
+  private static double idleSeconds() {
+    long max = 0;
+    for (LlmDispatcher d : LlmDispatcher.LIVE) {
+      for (DocumentJob j : List.copyOf(d.jobs())) {
+        max = Math.max(max, j.idleMs());
+      }
+    }
+    return max / 1000.0;
+  }
+
+  private void handleDocument(Message<JsonObject> msg) {
+    Object id = msg.body() == null ? null : msg.body().getValue("document_id");
+    if (!(id instanceof String documentId) || documentId.isBlank()) {
+      msg.fail(ErrorCode.VALIDATION.code(), "document_id: a document id is required");
+      return;
+    }
+    claimAndRun(documentId).onComplete(ar -> {
+      if (ar.failed()) {
+        msg.fail(ErrorCode.UNAVAILABLE.code(), "document " + documentId + " not claimed: " + ar.cause().getMessage());
+      } else {
+        msg.reply(new JsonObject().put("document_id", documentId).put("accepted", ar.result()));
+      }
+    });
+  }
+
+  private void handleCancel(Message<JsonObject> msg) {
+    String id = msg.body() == null ? null : msg.body().getString("document_id");
+    if (id != null) {
+      cancelled.put(id, true);
+    }
+    DocumentJob job = id == null ? null : jobs.get(id);
+    if (job != null) {
+      job.stop("cancelled");
+    }
+  }
+
+  /** True when this process owns the document now (already running here, or just claimed). */
+  private Future<Boolean> claimAndRun(String id) {
+    if (jobs.containsKey(id)) {
+      return Future.succeededFuture(true);
+    }
+    if (stopping || jobs.size() >= MAX_DOCUMENTS || cancelled.containsKey(id)) {
+      return Future.succeededFuture(false);
+    }
+    return claim(id).map(row -> {
+      if (row == null || jobs.containsKey(id) || stopping || cancelled.containsKey(id)) {
+        return row != null;
+      }
+      DocumentJob job = new DocumentJob(vertx, row, config, llm, cache, metrics, dispatcher::pump, this::ended);
+      jobs.put(id, job);
+      dispatcher.add(job);
+      log.info("document {} claimed by {} (status {})", id, node, row.getString("status"));
+      job.start();
+      return true;
+    });
+  }
+
+  private void ended(DocumentJob job) {
+    jobs.remove(job.id(), job);
+    dispatcher.remove(job);
+    dispatcher.pump();
+    if (!stopping) {
+      scan(); // a slot for another document
+    }
+  }
+
+  /** The documents row once this node owns it, or null when another owner's heartbeat is fresh. */
+  private Future<JsonObject> claim(String id) {
+    JsonObject params = new JsonObject().put("id", id).put("node", node).put("stale_ms", config.staleMs());
+    return vertx.eventBus().<JsonObject>request(Addresses.DB_QUERY,
+            new JsonObject().put("query", DbQueries.DOCUMENT_CLAIM).put("params", params))
+        .map(m -> {
+          JsonArray rows = m.body().getJsonArray("rows", new JsonArray());
+          return rows.isEmpty() ? null : rows.getJsonObject(0);
+        });
+  }
+
+  /** Renews the claim of every running document; one this node no longer owns (taken over, cancelled) stops. */
+  private void heartbeat() {
+    for (DocumentJob job : List.copyOf(jobs.values())) {
+      claim(job.id())
+          // no row: lost, or only locked by a write in progress (the claim skips locked rows): read to tell
+          .compose(row -> row != null ? Future.succeededFuture(true) : stillOwned(job.id()))
+          .onSuccess(owned -> {
+            if (!owned && job.active()) {
+              job.stop("no longer owned here (cancelled, finished or taken over)");
+            }
+          })
+          .onFailure(err -> log.debug("heartbeat of {} failed: {}", job.id(), err.getMessage()));
+    }
+  }
+
+  /** Not owned by a live process, as far as the row says (the claim decides). */
+  private boolean claimable(JsonObject doc) {
+    String owner = doc.getString("owner_node");
+    String heartbeat = doc.getString("heartbeat_at");
+    return owner == null || owner.equals(node) || heartbeat == null
+        || java.time.Instant.parse(heartbeat).isBefore(java.time.Instant.now().minusMillis(config.staleMs()));
+  }
+
+  private Future<Boolean> stillOwned(String id) {
+    return vertx.eventBus().<JsonObject>request(Addresses.DB_QUERY, new JsonObject().put("query", DbQueries.DOCUMENT)
+            .put("params", new JsonObject().put("id", id)))
+        .map(m -> {
+          JsonArray rows = m.body().getJsonArray("rows", new JsonArray());
+          if (rows.isEmpty()) {
+            return false;
+          }
+          JsonObject row = rows.getJsonObject(0);
+          return IN_WORK.contains(row.getString("status")) && node.equals(row.getString("owner_node"));
+        });
+  }
+
+  /** Claims documents in work that nobody (alive) owns. */
+  private void scan() {
+    if (scanning || stopping || jobs.size() >= MAX_DOCUMENTS) {
+      return;
+    }
+    scanning = true;
+    vertx.eventBus().<JsonObject>request(Addresses.DB_QUERY, new JsonObject().put("query", DbQueries.DOCUMENTS_BY_STATUS)
+            .put("params", new JsonObject().put("status", new JsonArray(IN_WORK))))
+        .compose(m -> {
+          Future<?> chain = Future.succeededFuture();
+          for (Object o : m.body().getJsonArray("rows", new JsonArray())) {
+            JsonObject doc = (JsonObject) o;
+            String id = doc.getString("id");
+            if (!jobs.containsKey(id) && claimable(doc)) {
+              chain = chain.compose(v -> claimAndRun(id).recover(err -> Future.succeededFuture(false)));
+            }
+          }
+          return chain;
+        })
+        .onComplete(ar -> {
+          scanning = false;
+          if (ar.failed()) {
+            log.debug("scan for documents failed: {}", ar.cause().getMessage());
+          }
+        });
   }
 }

@@ -8,10 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The shared book corpus: found by walking up from the working directory to a {@code shared/corpus}. */
-final class Corpus {
+public final class Corpus {
   private Corpus() {}
 
-  static Path dir() {
+  public static Path dir() {
     Path p = Path.of("").toAbsolutePath();
     while (p != null) {
       Path candidate = p.resolve("shared").resolve("corpus");
@@ -24,7 +24,7 @@ final class Corpus {
   }
 
   /** The book's text; the calling test is skipped when the corpus is not on this machine. */
-  static String read(String name) throws IOException {
+  public static String read(String name) throws IOException {
     Path dir = dir();
     assumeTrue(dir != null && Files.isReadable(dir.resolve(name)), "corpus book " + name + " not found");
     return Files.readString(dir.resolve(name), StandardCharsets.UTF_8);
