@@ -46,8 +46,9 @@ class RedisRateLimiterTest {
     Collections.sort(sorted);
     assertThat(sorted).hasSize(40);
     for (int i = 10; i < sorted.size(); i++) {
-      // 11 grants seen within one window would break the limit (small slack: grants are seen after Redis decides)
-      assertThat(sorted.get(i) - sorted.get(i - 10)).isGreaterThanOrEqualTo(500 - 30);
+      // 11 grants within one window would break the limit: their gap would be near 0, not near 500 ms
+      // (slack: a grant is seen here after Redis decided it, later when the machine is busy)
+      assertThat(sorted.get(i) - sorted.get(i - 10)).isGreaterThanOrEqualTo(500 - 100);
     }
     assertThat(la.isFallback()).isFalse();
     // 40 grants at 10 per 500 ms: 3 full waits, and not much more
