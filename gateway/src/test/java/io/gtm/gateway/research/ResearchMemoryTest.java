@@ -62,7 +62,7 @@ class ResearchMemoryTest {
       assertThat(result.getJsonArray("results")).hasSize(DOMAINS);
       assertThat(result.getLong("total_searches_executed")).isEqualTo(DOMAINS * (long) result.getInteger("search_strategies_generated"));
       assertThat(transfer[0]).as("results streamed from storage").isEqualTo("chunked");
-      assertThat(maxOpenAllowed).isPositive().isLessThan(DOMAINS / 4);
+      assertThat(maxOpenAllowed).isPositive().isLessThan(DOMAINS / 3);
       assertThat(peakOpen).as("open domains").isPositive().isLessThanOrEqualTo(maxOpenAllowed);
       assertThat(peakGrowth).as("heap growth after GC during the run, bytes").isLessThan(MAX_GROWTH_BYTES);
       System.out.printf("memory: 2000 domains, peak open domains %d (bound %d), peak live heap growth %d MB%n",
