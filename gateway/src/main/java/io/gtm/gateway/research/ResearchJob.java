@@ -80,9 +80,8 @@ public final class ResearchJob {
       units(kind, SUCCESS);
       units(kind, FAILURE);
     }
-    for (String stage : List.of("strategies", "search", "analysis")) {
-      stageTimer(stage);
-    }
+    // timers are not registered ahead: one registered before Vert.x adds its meter filter would get
+    // another distribution type than later ones of the same name, and break the scrape
   }
 
   public enum Status { queued, running, done, failed, cancelled }

@@ -62,6 +62,7 @@ class ResearchMemoryTest {
       assertThat(result.getJsonArray("results")).hasSize(DOMAINS);
       assertThat(result.getLong("total_searches_executed")).isEqualTo(DOMAINS * (long) result.getInteger("search_strategies_generated"));
       assertThat(transfer[0]).as("results streamed from storage").isEqualTo("chunked");
+      // the bound comes from the pools (4 x the channels' windows), not from the batch size
       assertThat(maxOpenAllowed).isPositive().isLessThan(DOMAINS / 3);
       assertThat(peakOpen).as("open domains").isPositive().isLessThanOrEqualTo(maxOpenAllowed);
       assertThat(peakGrowth).as("heap growth after GC during the run, bytes").isLessThan(MAX_GROWTH_BYTES);
