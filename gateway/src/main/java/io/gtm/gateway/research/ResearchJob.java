@@ -80,9 +80,8 @@ public final class ResearchJob {
       units(kind, SUCCESS);
       units(kind, FAILURE);
     }
-    for (String stage : List.of("strategies", "search", "analysis")) {
-      stageTimer(stage);
-    }
+    // timers are not registered ahead: one registered before Vert.x adds its meter filter would get
+    // another distribution type than later ones of the same name, and break the scrape
   }
 
   public enum Status { queued, running, done, failed, cancelled }
@@ -114,6 +113,8 @@ public final class ResearchJob {
   private final ArrayDeque<Integer> readyForAnalysis = new ArrayDeque<>();
   private final BitSet highConfidence = new BitSet();
   private int analysesInFlight;
+  private boolean pumping;
+  private boolean pumpAgain;
   /** Result writes sent and not yet committed (a cancellation waits for them: nothing is stored after it). */
   private final Set<Future<Void>> resultWrites = new HashSet<>();
   private volatile long searchesCompleted;
@@ -248,15 +249,25 @@ public final class ResearchJob {
 
   /** Starts every search the pools have room for, and every analysis the window allows. */
   private void pump() {
-    if (isOver()) {
+    if (pumping) {
+      // a call that completed at once (e.g. no handler) calls back in here: loop instead of recursing
+      pumpAgain = true;
       return;
     }
-    SearchSchedule.Launch launch;
-    while ((launch = schedule.next()) != null) {
-      search(launch);
-    }
-    while (analysesInFlight < ANALYSIS_WINDOW && !readyForAnalysis.isEmpty()) {
-      analyse(readyForAnalysis.poll());
+    pumping = true;
+    try {
+      do {
+        pumpAgain = false;
+        SearchSchedule.Launch launch;
+        while (!isOver() && (launch = schedule.next()) != null) {
+          search(launch);
+        }
+        while (!isOver() && analysesInFlight < ANALYSIS_WINDOW && !readyForAnalysis.isEmpty()) {
+          analyse(readyForAnalysis.poll());
+        }
+      } while (pumpAgain && !isOver());
+    } finally {
+      pumping = false;
     }
   }
 

@@ -24,12 +24,14 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * one {@code BENCH research ...} line: makespan, queries/s, the bound and makespan / bound, peak
  * heap and live heap after GC. Runs only when {@code -Dbench.domains=N} is given. Parameters:
  * bench.domains, bench.latency (median ms, 40), bench.p99 (ms, median + 10 %), bench.parallel (30),
- * bench.gc_every_s (live-heap sample period, 5).
+ * bench.gc_every_s (live-heap sample period, 5), bench.via ({@code batch}: one streamed batch
+ * response; {@code jobs}: POST /api/research/jobs, then the results paged back).
  */
 @EnabledIfSystemProperty(named = "bench.domains", matches = "\\d+")
 class ResearchBench {
   static final List<String> CHANNELS = List.of("google_search", "news_search", "jobs_search");
   static final String KEY = "\"evidence_sources\"";
+  static final int PAGE = 2000;
 
   @Test
   void research() throws Exception {
@@ -67,8 +69,25 @@ class ResearchBench {
       StringBuilder tail = new StringBuilder();
       Promise<Void> whole = Promise.promise();
       long t0 = System.nanoTime();
-      http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(stack.port())
-              .setURI("/api/research/batch").setIdleTimeout(0))
+      boolean viaJobs = "jobs".equals(System.getProperty("bench.via"));
+      if (viaJobs) {
+        // POST /api/research/jobs, then the results read back a page at a time once the job is done
+        int port = stack.port();
+        http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
+                .setURI("/api/research/jobs"))
+            .compose(req -> req.putHeader("Content-Type", "application/json").send(encoded))
+            .compose(res -> res.body())
+            .onSuccess(created -> {
+              String id = new JsonObject(created).getString("research_id");
+              ResearchJob running = ResearchJob.RUNNING.get(id);
+              (running == null ? io.vertx.core.Future.<JsonObject>succeededFuture() : running.done())
+                  .onComplete(ar -> readPages(vertx, port, id, 0, counts, whole));
+            })
+            .onFailure(whole::tryFail);
+      }
+      (viaJobs ? io.vertx.core.Future.<io.vertx.core.http.HttpClientRequest>failedFuture("via jobs") : http.request(
+          new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(stack.port())
+              .setURI("/api/research/batch").setIdleTimeout(0)))
           .compose(req -> req.putHeader("Content-Type", "application/json").send(encoded))
           .onSuccess(res -> {
             // consumed as it arrives: the results of 100,000 domains are not kept
@@ -92,7 +111,11 @@ class ResearchBench {
             res.endHandler(v -> whole.tryComplete());
             res.exceptionHandler(whole::tryFail);
           })
-          .onFailure(whole::tryFail);
+          .onFailure(err -> {
+            if (!viaJobs) {
+              whole.tryFail(err);
+            }
+          });
       ResearchJob job = null;
       long peakUsed = 0;
       long peakLive = 0;
@@ -143,6 +166,26 @@ class ResearchBench {
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
+  }
+
+  /** Reads the job's results {@link #PAGE} at a time, counting them and their bytes. */
+  private static void readPages(Vertx vertx, int port, String id, int offset, long[] counts, Promise<Void> whole) {
+    HttpClient http = vertx.createHttpClient();
+    http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
+            .setURI("/api/research/jobs/" + id + "?offset=" + offset + "&limit=" + PAGE))
+        .compose(req -> req.send().compose(res -> res.body()))
+        .onSuccess(buf -> {
+          counts[1] += buf.length();
+          int n = new JsonObject(buf).getJsonArray("results").size();
+          counts[0] += n;
+          http.close();
+          if (n < PAGE) {
+            whole.tryComplete();
+          } else {
+            readPages(vertx, port, id, offset + n, counts, whole);
+          }
+        })
+        .onFailure(whole::tryFail);
   }
 
   private static Timer latencyTimer(String channel) {
