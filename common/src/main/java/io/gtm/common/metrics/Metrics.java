@@ -51,10 +51,10 @@ public final class Metrics {
     r.config().meterFilter(new MeterFilter() {
       @Override
       public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
-        if (id.getName().startsWith("gtm.")) {
-          return DistributionStatisticConfig.builder().percentilesHistogram(true).build().merge(config);
-        }
-        return config;
+        // every timer and summary a histogram, from the first one on: Vert.x's publishQuantiles adds
+        // the same rule for meters registered after it, and one name exported as both a summary and
+        // a histogram (e.g. jvm.gc.pause with a new GC cause) makes the Prometheus scrape fail
+        return DistributionStatisticConfig.builder().percentilesHistogram(true).build().merge(config);
       }
     });
     new JvmMemoryMetrics().bindTo(r);
