@@ -97,7 +97,7 @@ class DocumentPipelineTest {
     // progress over WebSocket: every chapter's chapter_done once, progress counting up, document_complete last
     java.time.Instant until = java.time.Instant.now().plusSeconds(30);
     while (events.stream().noneMatch(e -> "document_complete".equals(e.getString("type")))) {
-      assertThat(java.time.Instant.now()).as("document_complete over the WebSocket; received " + events.size()).isBefore(until);
+      assertThat(java.time.Instant.now()).as("document_complete over the WebSocket; received " + events).isBefore(until);
       DocumentStack.await(io.vertx.core.Future.<Void>future(p -> stack.vertx.setTimer(20, t -> p.complete())));
     }
     assertThat(events.get(0).getString("type")).isEqualTo("subscribed");

@@ -93,7 +93,7 @@ public final class EventHub {
     String owner = ownerOf.apply(ctx);
     ctx.request().toWebSocket()
         .onSuccess(ws -> new Session(ws, owner).start())
-        .onFailure(err -> log.debug("WebSocket upgrade failed: {}", err.getMessage()));
+        .onFailure(err -> log.warn("WebSocket upgrade failed: {}", err.toString()));
   }
 
   /** Sends one text message, in fragments when the event carries a stream reference. */
@@ -315,14 +315,25 @@ public final class EventHub {
         return Future.succeededFuture(session.owner == null || jobOwner == null || jobOwner.equals(session.owner));
       }
       return StoredRows.page(vertx, DbQueries.JOB_EVENTS, new JsonObject().put("job_id", jobId).put("after_seq", -1).put("limit", 1))
-          .map(rows -> {
+          .compose(rows -> {
             if (rows.isEmpty()) {
-              return false;
+              // accepted but nothing emitted yet (a document waiting for its summarizer): its row says
+              return jobRow(jobId).map(row -> row != null
+                  && io.gtm.gateway.http.HttpSupport.mayRead(session.owner, row.getString("owner_key")));
             }
             JsonObject data = rows.getJsonObject(0).getJsonObject("data", new JsonObject());
             String jobOwner = data.getString("owner");
-            return session.owner == null || jobOwner == null || jobOwner.equals(session.owner);
+            return Future.succeededFuture(session.owner == null || jobOwner == null || jobOwner.equals(session.owner));
           });
+    }
+
+    /** The stored row of a job by its id's kind (document, report, else research run), or null. */
+    private Future<JsonObject> jobRow(String id) {
+      String query = id.startsWith("doc_") ? DbQueries.DOCUMENT
+          : id.startsWith("rpt_") ? DbQueries.REPORT : DbQueries.RESEARCH_RUN;
+      return StoredRows.page(vertx, query, new JsonObject().put("id", id))
+          .map(rows -> rows.isEmpty() ? null : rows.getJsonObject(0))
+          .otherwise((JsonObject) null);
     }
 
     private void notFound() {
