@@ -39,7 +39,9 @@ final class DocumentStack {
   private DocumentStack(Vertx vertx, GatewayVerticle gateway) {
     this.vertx = vertx;
     this.gateway = gateway;
-    this.http = vertx.createHttpClient();
+    // a fresh connection per request: Vert.x issue 2772 (a request on a pooled connection the other
+    // side is closing can hang until its timeout) made rare test calls hang
+    this.http = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(false));
   }
 
   /**

@@ -50,7 +50,7 @@ class ReportApiTest {
             // the failing-section test sends repeated 500s: keep the breaker out of this test's way
             "BREAKER_MAX_FAILURES", "1000"))
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    http = vertx.createHttpClient();
+    http = vertx.createHttpClient(TestHttpClients.OPTIONS);
     ws = vertx.createWebSocketClient();
   }
 

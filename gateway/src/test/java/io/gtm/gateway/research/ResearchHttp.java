@@ -36,7 +36,7 @@ final class ResearchHttp {
   private final int port;
 
   ResearchHttp(Vertx vertx, int port) {
-    this.http = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(8));
+    this.http = vertx.createHttpClient(io.gtm.gateway.reports.TestHttpClients.OPTIONS, new PoolOptions().setHttp1MaxSize(8));
     this.port = port;
   }
 

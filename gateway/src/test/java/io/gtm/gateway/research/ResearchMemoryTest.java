@@ -33,7 +33,7 @@ class ResearchMemoryTest {
       List<String> domains = IntStream.range(0, DOMAINS).mapToObj(i -> "memco" + i + ".com").toList();
       JsonObject body = ResearchHttp.body(domains, "quick").put("max_parallel_searches", 30);
       long before = usedAfterGc();
-      HttpClient client = vertx.createHttpClient();
+      HttpClient client = vertx.createHttpClient(io.gtm.gateway.reports.TestHttpClients.OPTIONS);
       String[] transfer = new String[1];
       Future<Buffer> response = client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
               .setPort(stack.port()).setURI("/api/research/batch"))
