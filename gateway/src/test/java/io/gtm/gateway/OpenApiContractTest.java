@@ -20,6 +20,12 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.json.schema.Draft;
+import io.vertx.json.schema.JsonSchema;
+import io.vertx.json.schema.JsonSchemaOptions;
+import io.vertx.json.schema.OutputFormat;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.json.schema.Validator;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.validation.ResponseValidator;
@@ -61,6 +67,7 @@ class OpenApiContractTest {
   /** For bodies over the limit: the gateway answers 413 before reading them, so that connection is not reused. */
   private static HttpClient oneShot;
   private static JsonObject served;
+  private static JsonObject strict;
   private static OpenAPIContract contract;
   private static ResponseValidator validator;
   /** operationId -> status -> documented media types (before the test copy drops what vertx-openapi cannot read). */
@@ -94,7 +101,7 @@ class OpenApiContractTest {
     Object yaml = new Yaml().load(doc.body().toString(StandardCharsets.UTF_8));
     served = new JsonObject(Json.encode(yaml));
     assertThat(served.getString("openapi")).startsWith("3.1");
-    JsonObject strict = served.copy();
+    strict = served.copy();
     recordAndStripMedia(strict);
     forbidUndocumentedFields(strict);
     contract = await(OpenAPIContract.from(vertx, strict));
@@ -140,7 +147,23 @@ class OpenApiContractTest {
       assertThat(ok.status()).isEqualTo(200);
       assertDocumentedMedia(op, ok);
       String text = ok.body().toString(StandardCharsets.UTF_8);
-      assertThat(text).startsWith("retry: 1000").contains("event: connected").contains("event: completed");
+      assertThat(text).startsWith("retry: 1000\n\n");
+      List<String> types = new java.util.ArrayList<>();
+      for (String block : text.substring("retry: 1000\n\n".length()).split("\n\n")) {
+        String[] lines = block.split("\n");
+        assertThat(lines).hasSize(3);
+        assertThat(lines[0]).startsWith("id: ");
+        assertThat(lines[1]).startsWith("event: ");
+        assertThat(lines[2]).startsWith("data: ");
+        JsonObject data = new JsonObject(lines[2].substring(6));
+        assertMatches("JobEvent", data);
+        assertThat(data.getString("type")).isEqualTo(lines[1].substring(7));
+        assertThat(data.getLong("id")).isEqualTo(Long.parseLong(lines[0].substring(4)));
+        types.add(data.getString("type"));
+      }
+      assertThat(types.get(0)).isEqualTo("connected");
+      assertThat(types.get(types.size() - 1)).isEqualTo("completed");
+      assertThat(types).contains("pipeline_start", "strategies_generated", "domain_analyzed", "pipeline_complete");
       mark(op, 200);
       assertThat(validated(op, call(HttpMethod.POST, path, researchBody(), "application/json", true))
           .status()).isEqualTo(422);
@@ -271,6 +294,7 @@ class OpenApiContractTest {
     ws.textMessageHandler(t -> reply.complete(new JsonObject(t)));
     await(ws.writeTextMessage(new JsonObject().put("subscribe", "r-unknown").encode()));
     JsonObject first = reply.get(10, TimeUnit.SECONDS);
+    assertMatches("WsReply", first);
     assertThat(first.getString("type")).isEqualTo("error");
     assertThat(first.getJsonObject("error").getString("code")).isEqualTo("not_found");
     await(ws.close());
@@ -363,6 +387,16 @@ class OpenApiContractTest {
     if (!media.isEmpty() || res.body().length() > 0) {
       assertThat(media).as("%s %d content type", op, res.status()).contains(res.contentType());
     }
+  }
+
+  /** {@code value} against the (strict) component schema {@code name}. */
+  private static void assertMatches(String name, JsonObject value) {
+    JsonObject schema = strict.getJsonObject("components").getJsonObject("schemas").getJsonObject(name);
+    assertThat(schema).as("components/schemas/%s", name).isNotNull();
+    OutputUnit out = Validator.create(JsonSchema.of(schema),
+        new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri("https://gtm.test/")
+            .setOutputFormat(OutputFormat.Basic)).validate(value);
+    assertThat(out.getValid()).as("%s does not match %s: %s", value, name, out.getErrors()).isTrue();
   }
 
   private static void mark(String op, int status) {
