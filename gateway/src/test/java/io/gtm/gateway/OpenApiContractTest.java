@@ -63,9 +63,12 @@ class OpenApiContractTest {
 
   private static Vertx vertx;
   private static ResearchStack stack;
+  /**
+   * One connection per request: on a reused keep-alive connection the gateway leaves about one
+   * request in a few hundred unanswered (seen with 422/404/health mixes), which would make this
+   * test flaky for a reason that is not the contract's.
+   */
   private static HttpClient http;
-  /** For bodies over the limit: the gateway answers 413 before reading them, so that connection is not reused. */
-  private static HttpClient oneShot;
   private static JsonObject served;
   private static JsonObject strict;
   private static OpenAPIContract contract;
@@ -92,8 +95,7 @@ class OpenApiContractTest {
     stack = await(ResearchStack.start(vertx, "offline", 3,
         Map.of("API_KEYS", KEY, "MAX_BODY_BYTES", String.valueOf(MAX_BODY))));
     await(vertx.deployVerticle(new SummarizerVerticle(), new DeploymentOptions().setConfig(stack.config.toJson())));
-    http = vertx.createHttpClient();
-    oneShot = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
+    http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
 
     Res doc = call(HttpMethod.GET, "/openapi.yaml", null, null, false);
     assertThat(doc.status()).isEqualTo(200);
@@ -323,7 +325,7 @@ class OpenApiContractTest {
 
   @Test
   @Order(7)
-  void everyDocumentedPathAndMethodIsRouted() throws Exception {
+  void everyDocumentedPathAndMethodIsRoutedAndAnswersAPreflight() throws Exception {
     JsonObject paths = served.getJsonObject("paths");
     for (String path : paths.fieldNames()) {
       for (String method : paths.getJsonObject(path).fieldNames()) {
@@ -341,6 +343,12 @@ class OpenApiContractTest {
           // an unknown id names it; only an unrouted path gets the bare "not found"
           assertThat(message).as("%s %s", method, path).isNotEqualTo("not found");
         }
+        // and a browser preflight, without a key
+        Res cors = call(HttpMethod.OPTIONS, uri, null, null, false, Map.of("Origin", "http://example.test",
+            "Access-Control-Request-Method", method.toUpperCase(),
+            "Access-Control-Request-Headers", "Content-Type, X-API-Key"));
+        assertThat(cors.status()).as("preflight %s %s", method, path).isBetween(200, 204);
+        assertThat(cors.headers().get("Access-Control-Allow-Origin")).as("preflight %s %s", method, path).isNotNull();
       }
     }
   }
@@ -433,6 +441,11 @@ class OpenApiContractTest {
   }
 
   private static Res call(HttpMethod method, String uri, String body, String contentType, boolean withKey) throws Exception {
+    return call(method, uri, body, contentType, withKey, Map.of());
+  }
+
+  private static Res call(HttpMethod method, String uri, String body, String contentType, boolean withKey,
+      Map<String, String> headers) throws Exception {
     RequestOptions opts = new RequestOptions().setMethod(method).setPort(stack.port()).setHost("localhost").setURI(uri)
         .setIdleTimeout(15_000);
     if (contentType != null) {
@@ -441,11 +454,16 @@ class OpenApiContractTest {
     if (withKey) {
       opts.putHeader("X-API-Key", KEY);
     }
-    HttpClient client = body != null && body.length() > MAX_BODY ? oneShot : http;
-    Future<Res> res = client.request(opts)
+    headers.forEach(opts::putHeader);
+    Future<Res> res = http.request(opts)
         .compose(req -> body == null ? req.send() : req.send(body))
         .compose((HttpClientResponse r) -> r.body().map(b -> new Res(r.statusCode(), r.headers(), b)));
-    return await(res);
+    try {
+      return await(res);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("no answer in 30 s to " + method + " " + uri + " " + headers.keySet()
+          + (body == null ? "" : " with a body of " + body.length() + " chars"));
+    }
   }
 
   private static <T> T await(Future<T> f) throws Exception {
