@@ -64,9 +64,8 @@ class OpenApiContractTest {
   private static Vertx vertx;
   private static ResearchStack stack;
   /**
-   * One connection per request: on a reused keep-alive connection the gateway leaves about one
-   * request in a few hundred unanswered (seen with 422/404/health mixes), which would make this
-   * test flaky for a reason that is not the contract's.
+   * One connection per request, as the other API tests (Vert.x issue 2772: a request written on a
+   * pooled keep-alive connection can hang; here about one in a thousand on one reused connection).
    */
   private static HttpClient http;
   private static JsonObject served;
