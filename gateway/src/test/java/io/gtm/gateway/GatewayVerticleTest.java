@@ -129,6 +129,14 @@ class GatewayVerticleTest {
     HttpResponse<String> page = open.get("/");
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+    // every file the page loads is served from the jar too
+    java.util.regex.Matcher assets = java.util.regex.Pattern.compile("(?:src|href)=\"([a-z0-9_-]+\\.(?:js|css))\"").matcher(page.body());
+    int found = 0;
+    while (assets.find()) {
+      found++;
+      assertThat(open.get("/" + assets.group(1)).statusCode()).as(assets.group(1)).isEqualTo(200);
+    }
+    assertThat(found).as("the page's script and style sheet").isGreaterThanOrEqualTo(2);
   }
 
   @Test

@@ -54,6 +54,8 @@ public final class ApiRouter {
     StaticHandler page = StaticHandler.create("webroot").setIndexPage("index.html");
     router.get("/").handler(page);
     router.get("/assets/*").handler(page);
+    // the page's own files sit next to index.html (app.js, style.css)
+    router.getWithRegex("/[A-Za-z0-9_-]+\\.(js|css|png|svg|ico)").handler(page);
     return router;
   }
 
