@@ -210,6 +210,19 @@ final class Harness {
     }
   }
 
+  /** Great Expectations from the shared corpus when this machine has it, else the bundled sample book. */
+  static String longBook() throws IOException {
+    java.nio.file.Path p = java.nio.file.Path.of("").toAbsolutePath();
+    while (p != null) {
+      java.nio.file.Path candidate = p.resolve("shared").resolve("corpus").resolve("great-expectations.txt");
+      if (java.nio.file.Files.isReadable(candidate)) {
+        return java.nio.file.Files.readString(candidate, StandardCharsets.UTF_8);
+      }
+      p = p.getParent();
+    }
+    return resource("/demo/sample-book.txt");
+  }
+
   static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
