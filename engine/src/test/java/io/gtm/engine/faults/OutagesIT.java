@@ -133,6 +133,9 @@ class OutagesIT {
       int chapters = doc.getInteger("chapters_total");
       assertThat(Harness.sql("SELECT count(DISTINCT number) || '/' || count(*) FROM chapters WHERE document_id = '" + docId
           + "' AND status = 'done' AND summary <> ''")).isEqualTo(chapters + "/" + chapters);
+      // an outage is announced once, not once per failed read
+      long cacheWarnings = engine.output().lines().filter(l -> l.contains("summary cache read failed")).count();
+      assertThat(cacheWarnings).as("summary cache warnings, log %s", engine.log).isLessThanOrEqualTo(1);
       System.out.printf("FAULTS %s companies=%d chapters=%d completed_before_outage=%d recover_ms=%d total_ms=%d warning=%s%n",
           name, COMPANIES, chapters, before, recoverMillis, totalMillis, engine.output().contains(logLine));
     } finally {
