@@ -59,6 +59,8 @@ final class Harness {
     ensureDatabase();
     String[] cmd = args.length == 0 ? new String[] {"all"} : args;
     EngineProcess engine = EngineProcess.start(name, env, cmd);
+    // a test JVM stopped from outside (SIGTERM to Maven) runs no finally block: never leave an engine behind
+    Runtime.getRuntime().addShutdownHook(new Thread(engine.process::destroyForcibly));
     String api = "http://127.0.0.1:" + env.get("HTTP_PORT");
     await(name + " /health/live (log " + engine.log + ")", Duration.ofSeconds(90),
         () -> engine.process.isAlive() && status(api + "/health/live") == 200);
