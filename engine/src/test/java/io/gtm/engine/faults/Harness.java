@@ -169,6 +169,16 @@ final class Harness {
     return sum;
   }
 
+  /** The largest sample of a series (any labels). */
+  static double max(String metrics, String name) {
+    double max = 0;
+    Matcher m = Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*\\})?\\s+(\\S+)$", Pattern.MULTILINE).matcher(metrics);
+    while (m.find()) {
+      max = Math.max(max, Double.parseDouble(m.group(2)));
+    }
+    return max;
+  }
+
   static long simulatorRequests(Simulator sim) {
     long total = 0;
     for (String p : PROVIDERS) {

@@ -73,6 +73,8 @@ class LoadIT {
       List<Long> liveNanos = Collections.synchronizedList(new ArrayList<>());
       AtomicLong liveFailures = new AtomicLong();
       AtomicLong heapPeak = new AtomicLong();
+      AtomicLong lagPeakMicros = new AtomicLong();
+      AtomicLong gcPausePeakMicros = new AtomicLong();
       AtomicBoolean running = new AtomicBoolean(true);
       Thread poller = new Thread(() -> {
         long nextHeap = 0;
@@ -89,8 +91,11 @@ class LoadIT {
           }
           liveNanos.add(System.nanoTime() - t);
           if (System.nanoTime() > nextHeap) {
-            double heap = Harness.metric(Harness.text(api + "/metrics"), "jvm_memory_used_bytes", "area=\"heap\"");
-            heapPeak.accumulateAndGet((long) heap, Math::max);
+            String metrics = Harness.text(api + "/metrics");
+            heapPeak.accumulateAndGet((long) Harness.metric(metrics, "jvm_memory_used_bytes", "area=\"heap\""), Math::max);
+            // what the engine's own loops saw: tells a busy event loop from a busy machine
+            lagPeakMicros.accumulateAndGet((long) (Harness.metric(metrics, "gtm_event_loop_lag_seconds") * 1e6), Math::max);
+            gcPausePeakMicros.accumulateAndGet((long) (Harness.max(metrics, "jvm_gc_pause_seconds_max") * 1e6), Math::max);
             nextHeap = System.nanoTime() + 1_000_000_000L;
           }
           long wait = 50 - (System.nanoTime() - t) / 1_000_000;
@@ -165,9 +170,10 @@ class LoadIT {
       long rows = Long.parseLong(Harness.sql("SELECT count(*) FROM company_results WHERE run_id IN ('"
           + String.join("','", jobs.subList(0, RESEARCH_JOBS)) + "')"));
       System.out.printf("FAULTS load research=%d/%d docs=%d/%d rows=%d/%d makespan_ms=%d live{n=%d p50=%.1f p99=%.1f max=%.1f failures=%d}"
-              + " heap_peak_mb=%d ws{subscribed=%d completed=%d messages=%d}%n",
+              + " heap_peak_mb=%d event_loop_lag_peak_ms=%.1f gc_pause_peak_ms=%.1f load=%s ws{subscribed=%d completed=%d messages=%d}%n",
           doneResearch, RESEARCH_JOBS, doneDocs, DOCUMENTS, rows, RESEARCH_JOBS * DOMAINS, makespan, sorted.size(), p50, p99,
-          sorted.get(sorted.size() - 1) / 1e6, liveFailures.get(), heapPeak.get() >> 20, subscribed.size(), completed.size(),
+          sorted.get(sorted.size() - 1) / 1e6, liveFailures.get(), heapPeak.get() >> 20, lagPeakMicros.get() / 1e3,
+          gcPausePeakMicros.get() / 1e3, java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim(), subscribed.size(), completed.size(),
           messages.get());
 
       assertThat(doneResearch).isEqualTo(RESEARCH_JOBS);

@@ -48,7 +48,7 @@ class ProvidersMisbehavingIT {
 
   @Test
   void aBatchAndABookFinishUnderProviderFaultsWithEveryFailureCountedAndFewExtraCalls() throws Exception {
-    scenario(40, Duration.ofSeconds(120));
+    scenario(100, Duration.ofSeconds(150));
   }
 
   @Test
@@ -88,6 +88,9 @@ class ProvidersMisbehavingIT {
     assertThat(failedRequests).as("failed_requests vs gtm_search_requests_total{outcome!=success}")
         .isEqualTo((long) failedInMetrics);
     assertThat(clean.research.getJsonObject("search_performance").getLong("failed_requests")).isZero();
+    // a provider failing a quarter of its calls is retried, not shut off: few searches end failed
+    double searches = metric(faulty.metrics, "gtm_search_requests_total");
+    assertThat(failedRequests).as("failed searches of %s", searches).isLessThan((long) (searches * 0.05));
 
     // every failed chapter says why; the document's counters agree with its chapters
     long failedChapters = faulty.chapters.stream().map(JsonObject.class::cast)
@@ -106,9 +109,9 @@ class ProvidersMisbehavingIT {
         .isLessThan((long) (clean.calls * 1.5));
 
     System.out.printf("FAULTS providers-misbehaving companies=%d clean{calls=%d, ms=%d} faulty{calls=%d ratio=%.2f, ms=%d,"
-            + " failed_requests=%d, hangs=%d, 5xx=%d, malformed=%d, chapters=%d failed=%d, doc=%s}%n",
+            + " failed_requests=%d of %d, hangs=%d, 5xx=%d, malformed=%d, chapters=%d failed=%d, doc=%s}%n",
         companies, clean.calls, clean.millis, faulty.calls, faulty.calls / (double) clean.calls, faulty.millis,
-        failedRequests, faulty.hangs, faulty.errors, faulty.malformed,
+        failedRequests, (long) searches, faulty.hangs, faulty.errors, faulty.malformed,
         faulty.chapters.size(), failedChapters, faulty.document.getString("status"));
   }
 
