@@ -30,6 +30,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProvidersMisbehavingIT {
   static final int TIMEOUT_MS = 2000;
+  static final int RETRIES = 2;
   private Vertx vertx;
   private Simulator sim;
 
@@ -102,6 +103,14 @@ class ProvidersMisbehavingIT {
     assertThat(faulty.document.getInteger("chapters_failed")).isEqualTo((int) failedChapters);
     assertThat(faulty.document.getString("status")).isEqualTo(failedChapters == 0 ? "done" : "partial");
 
+    // no call waits past its timeout: a search or LLM call, retries and back-offs included, stays
+    // under (retries + 1) timeouts plus the back-off waits
+    double slowestSearch = Harness.max(faulty.metrics, "gtm_search_latency_seconds_max");
+    double slowestLlm = Harness.max(faulty.metrics, "gtm_llm_latency_seconds_max");
+    double callBound = (RETRIES + 1) * TIMEOUT_MS / 1000.0 + 5;
+    assertThat(slowestSearch).as("slowest search s").isGreaterThan(TIMEOUT_MS / 1000.0).isLessThan(callBound);
+    assertThat(slowestLlm).as("slowest LLM call s").isLessThan(callBound);
+
     // the faults really happened, and breakers plus retries kept the extra calls under 1.5x
     assertThat(faulty.hangs).isPositive();
     assertThat(faulty.errors).isPositive();
@@ -109,9 +118,9 @@ class ProvidersMisbehavingIT {
         .isLessThan((long) (clean.calls * 1.5));
 
     System.out.printf("FAULTS providers-misbehaving companies=%d clean{calls=%d, ms=%d} faulty{calls=%d ratio=%.2f, ms=%d,"
-            + " failed_requests=%d of %d, hangs=%d, 5xx=%d, malformed=%d, chapters=%d failed=%d, doc=%s}%n",
+            + " failed_requests=%d of %d, slowest search %.1f s, slowest llm %.1f s, hangs=%d, 5xx=%d, malformed=%d, chapters=%d failed=%d, doc=%s}%n",
         companies, clean.calls, clean.millis, faulty.calls, faulty.calls / (double) clean.calls, faulty.millis,
-        failedRequests, (long) searches, faulty.hangs, faulty.errors, faulty.malformed,
+        failedRequests, (long) searches, slowestSearch, slowestLlm, faulty.hangs, faulty.errors, faulty.malformed,
         faulty.chapters.size(), failedChapters, faulty.document.getString("status"));
   }
 
@@ -130,7 +139,7 @@ class ProvidersMisbehavingIT {
     env.put("NEWSAPI_RPM", "0");
     env.put("GREENHOUSE_RPM", "0");
     env.put("PROVIDER_TIMEOUT_MS", String.valueOf(TIMEOUT_MS));
-    env.put("PROVIDER_MAX_RETRIES", "2");
+    env.put("PROVIDER_MAX_RETRIES", String.valueOf(RETRIES));
     env.put("BREAKER_RESET_MS", "2000");
     String api = "http://127.0.0.1:" + port;
     long before = Harness.simulatorRequests(sim);
