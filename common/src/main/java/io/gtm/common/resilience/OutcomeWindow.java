@@ -1,7 +1,8 @@
 package io.gtm.common.resilience;
 
+import io.vertx.circuitbreaker.CircuitBreaker;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.WeakHashMap;
 
 /**
  * The last {@link #SIZE} call outcomes of one provider in this process. A failure counts towards
@@ -12,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class OutcomeWindow {
   public static final int SIZE = 50;
-  private static final Map<String, OutcomeWindow> BY_PROVIDER = new ConcurrentHashMap<>();
+  private static final Map<CircuitBreaker, OutcomeWindow> BY_BREAKER = new WeakHashMap<>();
 
   OutcomeWindow() {}
 
@@ -21,9 +22,11 @@ public final class OutcomeWindow {
   private int filled;
   private int failures;
 
-  /** The window of {@code provider} in this process (shared like its breaker). */
-  public static OutcomeWindow of(String provider) {
-    return BY_PROVIDER.computeIfAbsent(provider, p -> new OutcomeWindow());
+  /** The window of one breaker (a provider's, shared by its gates in this process; a new breaker starts empty). */
+  public static OutcomeWindow of(CircuitBreaker breaker) {
+    synchronized (BY_BREAKER) {
+      return BY_BREAKER.computeIfAbsent(breaker, b -> new OutcomeWindow());
+    }
   }
 
   /** Records one outcome; true when it is a failure and at least 60 % of the recent outcomes failed. */

@@ -50,7 +50,7 @@ public final class ProviderGate {
         new PoolOptions().setHttp1MaxSize(settings.maxConcurrency()));
     this.breaker = Breakers.forProvider(vertx, settings.name(), settings.breakerMaxFailures(), settings.breakerResetMs());
     // only failures while most recent calls fail count towards opening (see OutcomeWindow)
-    OutcomeWindow outcomes = OutcomeWindow.of(settings.name());
+    OutcomeWindow outcomes = OutcomeWindow.of(breaker);
     this.breaker.failurePolicy(ar -> outcomes.record(ar.failed() && countsAsOutage(ar.cause())));
     this.concurrency = new ConcurrencyLimiter(vertx, settings.name(), Limit.fixed(settings.maxConcurrency()));
     this.requests = limiter(vertx, settings, "requests", settings.rpm());
