@@ -9,22 +9,22 @@ import java.util.List;
 import java.util.Map;
 
 /** The packaged engine jar started as an OS process, its output in {@code target/it-logs}. */
-final class EngineProcess implements AutoCloseable {
-  static final List<String> JVM_FLAGS = List.of(
+public final class EngineProcess implements AutoCloseable {
+  public static final List<String> JVM_FLAGS = List.of(
       "--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
       "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
       "--add-opens", "java.management/sun.management=ALL-UNNAMED",
       "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
 
-  final Process process;
-  final Path log;
+  public final Process process;
+  public final Path log;
 
   private EngineProcess(Process process, Path log) {
     this.process = process;
     this.log = log;
   }
 
-  static Path jar() {
+  public static Path jar() {
     String jar = System.getProperty("engine.jar", "target/engine.jar");
     if (!new File(jar).isFile()) {
       throw new IllegalStateException("engine jar not found at " + jar + " (run mvn package first)");
@@ -32,7 +32,7 @@ final class EngineProcess implements AutoCloseable {
     return Path.of(jar);
   }
 
-  static EngineProcess start(String name, Map<String, String> env, String... args) throws IOException {
+  public static EngineProcess start(String name, Map<String, String> env, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(JVM_FLAGS);
@@ -48,11 +48,11 @@ final class EngineProcess implements AutoCloseable {
     return new EngineProcess(pb.start(), log);
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
-  String output() {
+  public String output() {
     try {
       return Files.readString(log);
     } catch (IOException e) {

@@ -21,13 +21,15 @@ import org.slf4j.LoggerFactory;
  * LLM answers in {@code summary_cache}, keyed by the SHA-256 of (prompt version, operation,
  * provider/model, input): the same text asked the same way is never paid for twice, across
  * documents and processes. Reads and writes go through db-writer; a failed read is a miss, a
- * failed write is only logged (the answer is still used).
+ * failed write is only logged (the answer is still used). During an outage of PostgreSQL one
+ * WARNING says reads fail and one INFO line says when they work again, not a line per read.
  */
 final class SummaryCache {
   private static final Logger log = LoggerFactory.getLogger(SummaryCache.class);
 
   private final Vertx vertx;
   private final String model;
+  private final java.util.concurrent.atomic.AtomicBoolean readsFailing = new java.util.concurrent.atomic.AtomicBoolean();
 
   /** @param model the provider and model the answers come from (part of every key) */
   SummaryCache(Vertx vertx, String model) {
@@ -63,10 +65,15 @@ final class SummaryCache {
               out.put(row.getString("key"), v);
             }
           }
+          if (readsFailing.compareAndSet(true, false)) {
+            log.info("summary cache reads work again");
+          }
           return out;
         })
         .otherwise(err -> {
-          log.warn("summary cache read failed ({}): treated as a miss", err.getMessage());
+          if (readsFailing.compareAndSet(false, true)) {
+            log.warn("summary cache read failed ({}): reads are treated as misses until they work again", err.getMessage());
+          }
           return Map.of();
         });
   }

@@ -49,7 +49,9 @@ public final class ProviderGate {
             .setConnectTimeout((int) Math.min(settings.timeoutMs(), 10_000)).setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(settings.maxConcurrency()));
     this.breaker = Breakers.forProvider(vertx, settings.name(), settings.breakerMaxFailures(), settings.breakerResetMs());
-    this.breaker.failurePolicy(ar -> ar.failed() && countsAsOutage(ar.cause()));
+    // only failures while most recent calls fail count towards opening (see OutcomeWindow)
+    OutcomeWindow outcomes = OutcomeWindow.of(breaker);
+    this.breaker.failurePolicy(ar -> outcomes.record(ar.failed() && countsAsOutage(ar.cause())));
     this.concurrency = new ConcurrencyLimiter(vertx, settings.name(), Limit.fixed(settings.maxConcurrency()));
     this.requests = limiter(vertx, settings, "requests", settings.rpm());
     this.tokens = limiter(vertx, settings, "tokens", settings.tpm());
