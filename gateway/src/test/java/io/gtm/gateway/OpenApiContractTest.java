@@ -95,6 +95,19 @@ class OpenApiContractTest {
         Map.of("API_KEYS", KEY, "MAX_BODY_BYTES", String.valueOf(MAX_BODY))));
     await(vertx.deployVerticle(new SummarizerVerticle(), new DeploymentOptions().setConfig(stack.config.toJson())));
     http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
+    // Warm-up: the first research job of a fresh one-JVM stack (the simulator sharing the engine's
+    // Vert.x) has been seen to stall now and then; not reproduced with engine processes (issue note).
+    // One small job, tried twice, so that the contract checks below start on a warm stack.
+    String warm = "{\"research_goal\":\"warm-up\",\"company_domains\":[\"warm-up-co.com\"],\"search_depth\":\"quick\"}";
+    for (int attempt = 0; attempt < 2; attempt++) {
+      try {
+        if (call(HttpMethod.POST, "/api/research/batch", warm, "application/json", true).status() == 200) {
+          break;
+        }
+      } catch (AssertionError stalled) {
+        // the stalled job goes on in the background; try once more
+      }
+    }
 
     Res doc = call(HttpMethod.GET, "/openapi.yaml", null, null, false);
     assertThat(doc.status()).isEqualTo(200);
