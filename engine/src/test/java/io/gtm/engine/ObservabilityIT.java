@@ -71,7 +71,9 @@ class ObservabilityIT {
         Map.entry("NEWSAPI_BASE_URL", simulator.baseUrl()), Map.entry("NEWSAPI_KEY", "news-observability"),
         Map.entry("NEWSAPI_RPM", "90"),
         Map.entry("GREENHOUSE_BASE_URL", simulator.baseUrl()),
-        Map.entry("PROVIDER_MAX_RETRIES", "2"), Map.entry("DB_BATCH_MS", "50")), "all");
+        Map.entry("PROVIDER_MAX_RETRIES", "2"), Map.entry("DB_BATCH_MS", "50"),
+        // summaries are cached in PostgreSQL across runs: a salt of this run's own makes the book cost LLM calls
+        Map.entry("SUMMARIZER_CACHE_SALT", "observability-" + System.nanoTime())), "all");
     awaitTrue("engine /health/live", Duration.ofSeconds(60), () -> get("http://127.0.0.1:" + enginePort + "/health/live") == 200);
 
     promPort = TestPorts.free();
