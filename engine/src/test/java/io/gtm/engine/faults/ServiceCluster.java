@@ -181,6 +181,17 @@ final class ServiceCluster implements AutoCloseable {
     }
   }
 
+  /** The count once it reaches {@code expected}, or what it is after {@code timeout} (rows stored behind a job). */
+  int awaitCount(String query, int expected, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    int n = count(query);
+    while (n < expected && System.nanoTime() < deadline) {
+      Thread.sleep(200); // polling with a deadline
+      n = count(query);
+    }
+    return n;
+  }
+
   /** SIGTERM to every live process (they stop in parallel), then kill -9 what is left. */
   @Override
   public void close() throws Exception {
