@@ -36,6 +36,8 @@ public final class DbQueries {
    * with seq > after_seq (default -1: all) ordered by seq.
    */
   public static final String JOB_EVENTS = "job_events";
+  /** params {job_id} -> [{seq}] the highest stored event seq of the job (null when it has none). */
+  public static final String JOB_EVENTS_LAST_SEQ = "job_events_last_seq";
   /** params {status: [..]} -> research_runs rows (every column but {@code domains}) whose status is one of these, oldest first. */
   public static final String RESEARCH_RUNS_BY_STATUS = "research_runs_by_status";
   /**
@@ -81,7 +83,7 @@ public final class DbQueries {
   /** Every name above. */
   public static final List<String> ALL = List.of(
       COMPANY_RESULT,
-      RESEARCH_RUN, COMPANY_RESULTS, COMPANY_RESULTS_COUNT, COMPANY_RESULTS_DOMAINS, JOB_EVENTS,
+      RESEARCH_RUN, COMPANY_RESULTS, COMPANY_RESULTS_COUNT, COMPANY_RESULTS_DOMAINS, JOB_EVENTS, JOB_EVENTS_LAST_SEQ,
       RESEARCH_RUNS_BY_STATUS, RESEARCH_RUN_CLAIM, RESEARCH_RUNS_CLAIMABLE, DOCUMENT, DOCUMENT_CONTENT, DOCUMENTS_BY_STATUS, DOCUMENT_CLAIM, CHAPTERS,
       SUMMARY_CACHE, REPORT, REPORT_SECTIONS, BENCH_ROWS_COUNT);
 }

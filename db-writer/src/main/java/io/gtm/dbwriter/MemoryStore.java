@@ -150,6 +150,12 @@ final class MemoryStore implements DbStore {
             Comparator.comparing(r -> (Long) r.get("seq")), null).stream()
             .limit(limit).collect(JsonArray::new, JsonArray::add, JsonArray::addAll);
       }
+      case DbQueries.JOB_EVENTS_LAST_SEQ: {
+        String jobId = p.string("job_id");
+        Long max = select("job_events", r -> jobId.equals(r.get("job_id")), null, null).stream()
+            .map(r -> r.getLong("seq")).max(Long::compare).orElse(null);
+        return new JsonArray().add(new JsonObject().put("seq", max));
+      }
       case DbQueries.RESEARCH_RUNS_BY_STATUS: {
         Set<String> status = new HashSet<>(p.strings("status"));
         return new JsonArray(select("research_runs", r -> status.contains(r.get("status")), null, RUN_DOMAINS_COLUMN));

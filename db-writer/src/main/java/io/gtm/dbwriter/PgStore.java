@@ -149,6 +149,10 @@ final class PgStore implements DbStore {
             + " ORDER BY seq LIMIT $3";
         args = Tuple.of(p.string("job_id"), p.longValue("after_seq", -1, Long.MIN_VALUE), p.limit());
       }
+      case DbQueries.JOB_EVENTS_LAST_SEQ -> {
+        sql = "SELECT max(seq) AS seq FROM job_events WHERE job_id = $1";
+        args = Tuple.of(p.string("job_id"));
+      }
       case DbQueries.RESEARCH_RUNS_BY_STATUS -> {
         sql = "SELECT " + RUN_COLUMNS + " FROM research_runs WHERE status = ANY($1::text[]) ORDER BY created_at, id";
         args = Tuple.tuple().addArrayOfString(p.strings("status").toArray(String[]::new));

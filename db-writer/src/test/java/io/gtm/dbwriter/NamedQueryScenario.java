@@ -122,6 +122,10 @@ final class NamedQueryScenario {
     assertThat(events.stream().map(o -> ((JsonObject) o).getString("type"))).containsExactly("connected", "pipeline_start");
     assertThat(events.getJsonObject(0).getJsonObject("data")).isEqualTo(new JsonObject().put("id", 1));
     assertThat(Db.query(vertx, DbQueries.JOB_EVENTS, new JsonObject().put("job_id", run).put("after_seq", 1))).hasSize(1);
+    assertThat(Db.query(vertx, DbQueries.JOB_EVENTS_LAST_SEQ, new JsonObject().put("job_id", run)).getJsonObject(0).getLong("seq"))
+        .isEqualTo(2L);
+    assertThat(Db.query(vertx, DbQueries.JOB_EVENTS_LAST_SEQ, new JsonObject().put("job_id", run + "-none"))
+        .getJsonObject(0).getLong("seq")).isNull();
 
     claims(vertx, run, status);
 
