@@ -48,6 +48,11 @@ public final class Addresses {
     return JOB_EVENTS_PREFIX + jobId;
   }
 
+  /** Request: cancel the research job {@code id} on whichever gateway coordinates it. */
+  public static String researchCancel(String id) {
+    return "research.cancel." + id;
+  }
+
   public static String ping(String service) {
     return PING_PREFIX + service;
   }

@@ -13,7 +13,7 @@ import java.util.List;
 public final class DbQueries {
   private DbQueries() {}
 
-  /** params {id} -> the research_runs row (every column), or no row. */
+  /** params {id} -> the research_runs row (every column but {@code domains}), or no row. */
   public static final String RESEARCH_RUN = "research_run";
   /**
    * params {run_id, offset?, limit?, after_seq?} -> company_results rows {run_id, domain,
@@ -25,15 +25,35 @@ public final class DbQueries {
   public static final String COMPANY_RESULT = "company_result";
   /** params {run_id} -> [{count}] results stored for the run. */
   public static final String COMPANY_RESULTS_COUNT = "company_results_count";
-  /** params {run_id, domains: [..]} -> [{domain}] of those domains already stored (for resume). */
+  /**
+   * params {run_id, domains?: [..], offset?, limit?} -> [{domain, confidence_score}] of those domains
+   * already stored; without {@code domains}, every stored domain of the run in insertion order, a
+   * page at a time (a research job taken over skips them).
+   */
   public static final String COMPANY_RESULTS_DOMAINS = "company_results_domains";
   /**
    * params {job_id, after_seq?, limit?} -> job_events rows {job_id, seq, type, data, created_at}
    * with seq > after_seq (default -1: all) ordered by seq.
    */
   public static final String JOB_EVENTS = "job_events";
-  /** params {status: [..]} -> research_runs rows whose status is one of these (takeover after a crash), oldest first. */
+  /** params {job_id} -> [{seq}] the highest stored event seq of the job (null when it has none). */
+  public static final String JOB_EVENTS_LAST_SEQ = "job_events_last_seq";
+  /** params {status: [..]} -> research_runs rows (every column but {@code domains}) whose status is one of these, oldest first. */
   public static final String RESEARCH_RUNS_BY_STATUS = "research_runs_by_status";
+  /**
+   * params {id, node, stale_ms} -> the research_runs row (every column, {@code domains} included)
+   * once {@code node} coordinates it, or no row. Claims (or renews) a run still in work (status
+   * queued or running) that has no owner node, is owned by {@code node} already, or whose owner's
+   * heartbeat is null or older than {@code stale_ms}: sets owner_node and heartbeat_at = now in one
+   * conditional update, so two gateways never coordinate one run. Answered at once, not batched.
+   */
+  public static final String RESEARCH_RUN_CLAIM = "research_run_claim";
+  /**
+   * params {scope, node, stale_ms, horizon_ms} -> [{id}] of the runs in work (queued, running)
+   * started in {@code scope} (the CLUSTER_NAME) within the last {@code horizon_ms} that {@code node}
+   * could claim now (see {@link #RESEARCH_RUN_CLAIM}), oldest first, at most 100.
+   */
+  public static final String RESEARCH_RUNS_CLAIMABLE = "research_runs_claimable";
   /** params {id} -> the documents row (every column but content). */
   public static final String DOCUMENT = "document";
   /** params {id} -> [{content}] the document's stored text. */
@@ -63,7 +83,7 @@ public final class DbQueries {
   /** Every name above. */
   public static final List<String> ALL = List.of(
       COMPANY_RESULT,
-      RESEARCH_RUN, COMPANY_RESULTS, COMPANY_RESULTS_COUNT, COMPANY_RESULTS_DOMAINS, JOB_EVENTS,
-      RESEARCH_RUNS_BY_STATUS, DOCUMENT, DOCUMENT_CONTENT, DOCUMENTS_BY_STATUS, DOCUMENT_CLAIM, CHAPTERS,
+      RESEARCH_RUN, COMPANY_RESULTS, COMPANY_RESULTS_COUNT, COMPANY_RESULTS_DOMAINS, JOB_EVENTS, JOB_EVENTS_LAST_SEQ,
+      RESEARCH_RUNS_BY_STATUS, RESEARCH_RUN_CLAIM, RESEARCH_RUNS_CLAIMABLE, DOCUMENT, DOCUMENT_CONTENT, DOCUMENTS_BY_STATUS, DOCUMENT_CLAIM, CHAPTERS,
       SUMMARY_CACHE, REPORT, REPORT_SECTIONS, BENCH_ROWS_COUNT);
 }

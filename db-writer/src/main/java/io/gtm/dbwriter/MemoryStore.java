@@ -31,6 +31,7 @@ final class MemoryStore implements DbStore {
   /** Column defaults of the migration (counters start at 0). */
   private static final Set<String> ZERO_DEFAULTS = Set.of("completed_companies", "chapters_done", "chapters_failed", "llm_calls");
   private static final String DOCUMENT_CONTENT_COLUMN = "content";
+  private static final String RUN_DOMAINS_COLUMN = "domains";
 
   /** table -> key -> row (normalised values: jsonb as JSON text, timestamps as ISO instants). */
   private final Map<String, LinkedHashMap<List<Object>, Map<String, Object>>> tables = new HashMap<>();
@@ -108,7 +109,7 @@ final class MemoryStore implements DbStore {
   private synchronized JsonArray run(String name, QueryParams p) {
     switch (name) {
       case DbQueries.RESEARCH_RUN:
-        return byKey("research_runs", p.string("id"), null);
+        return byKey("research_runs", p.string("id"), RUN_DOMAINS_COLUMN);
       case DbQueries.COMPANY_RESULTS: {
         String runId = p.string("run_id");
         long afterSeq = p.longValue("after_seq", 0, -1);
@@ -132,10 +133,13 @@ final class MemoryStore implements DbStore {
       }
       case DbQueries.COMPANY_RESULTS_DOMAINS: {
         String runId = p.string("run_id");
-        Set<String> domains = new HashSet<>(p.strings("domains"));
+        Set<String> domains = p.has("domains") ? new HashSet<>(p.strings("domains")) : null;
         JsonArray out = new JsonArray();
-        select("company_results", r -> runId.equals(r.get("run_id")) && domains.contains(r.get("domain")), null, null)
-            .forEach(r -> out.add(new JsonObject().put("domain", r.getString("domain"))));
+        select("company_results", r -> runId.equals(r.get("run_id")) && (domains == null || domains.contains(r.get("domain"))),
+            Comparator.comparing(r -> (Long) r.get("seq")), null).stream()
+            .skip(domains == null ? p.offset() : 0).limit(domains == null ? p.limit() : Long.MAX_VALUE)
+            .forEach(r -> out.add(new JsonObject().put("domain", r.getString("domain"))
+                .put("confidence_score", r.getValue("confidence_score"))));
         return out;
       }
       case DbQueries.JOB_EVENTS: {
@@ -146,9 +150,38 @@ final class MemoryStore implements DbStore {
             Comparator.comparing(r -> (Long) r.get("seq")), null).stream()
             .limit(limit).collect(JsonArray::new, JsonArray::add, JsonArray::addAll);
       }
+      case DbQueries.JOB_EVENTS_LAST_SEQ: {
+        String jobId = p.string("job_id");
+        Long max = select("job_events", r -> jobId.equals(r.get("job_id")), null, null).stream()
+            .map(r -> r.getLong("seq")).max(Long::compare).orElse(null);
+        return new JsonArray().add(new JsonObject().put("seq", max));
+      }
       case DbQueries.RESEARCH_RUNS_BY_STATUS: {
         Set<String> status = new HashSet<>(p.strings("status"));
-        return new JsonArray(select("research_runs", r -> status.contains(r.get("status")), null, null));
+        return new JsonArray(select("research_runs", r -> status.contains(r.get("status")), null, RUN_DOMAINS_COLUMN));
+      }
+      case DbQueries.RESEARCH_RUN_CLAIM: {
+        String id = p.string("id");
+        Map<String, Object> row = tables.getOrDefault("research_runs", new LinkedHashMap<>()).get(List.of(id));
+        if (row == null || !runClaimable(row, p.string("node"), p.longValue("stale_ms", 15_000, 0))) {
+          return new JsonArray();
+        }
+        row.put("owner_node", p.string("node"));
+        row.put("heartbeat_at", Instant.now().toString());
+        return byKey("research_runs", id, null);
+      }
+      case DbQueries.RESEARCH_RUNS_CLAIMABLE: {
+        String scope = p.string("scope");
+        String node = p.string("node");
+        long staleMs = p.longValue("stale_ms", 15_000, 0);
+        Instant since = Instant.now().minusMillis(p.longValue("horizon_ms", 86_400_000L, 0));
+        JsonArray out = new JsonArray();
+        select("research_runs", r -> scope.equals(r.get("scope")) && !node.equals(r.get("owner_node"))
+                && runClaimable(r, node, staleMs) && r.get("created_at") != null
+                && Instant.parse((String) r.get("created_at")).isAfter(since),
+            Comparator.comparing(r -> (String) r.get("created_at")), null).stream().limit(100)
+            .forEach(r -> out.add(new JsonObject().put("id", r.getString("id"))));
+        return out;
       }
       case DbQueries.DOCUMENT:
         return byKey("documents", p.string("id"), DOCUMENT_CONTENT_COLUMN);
@@ -207,6 +240,15 @@ final class MemoryStore implements DbStore {
       default:
         throw ApiException.invalid("query", "unknown query '" + name + "'; one of " + DbQueries.ALL);
     }
+  }
+
+  private static boolean runClaimable(Map<String, Object> row, String node, long staleMs) {
+    if (!Set.of("queued", "running").contains(row.get("status"))) {
+      return false;
+    }
+    Object heartbeat = row.get("heartbeat_at");
+    return row.get("owner_node") == null || node.equals(row.get("owner_node")) || heartbeat == null
+        || Instant.parse((String) heartbeat).isBefore(Instant.now().minusMillis(staleMs));
   }
 
   private JsonArray byKey(String table, String id, String excluded) {

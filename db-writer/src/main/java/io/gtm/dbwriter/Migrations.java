@@ -25,7 +25,7 @@ final class Migrations {
   private static final Logger log = LoggerFactory.getLogger(Migrations.class);
 
   /** In order; a new migration is a new file here, never an edit of an applied one. */
-  static final List<String> FILES = List.of("V1__init.sql");
+  static final List<String> FILES = List.of("V1__init.sql", "V2__research_takeover.sql");
 
   /** Arbitrary constant shared by every db-writer: the advisory lock's key. */
   private static final long LOCK_KEY = 0x67746d5f64627731L;

@@ -23,6 +23,12 @@ import java.util.concurrent.TimeUnit;
 
 /** PostgreSQL through vertx-pg-client: multi-row {@code unnest} upserts in one transaction per flush. */
 final class PgStore implements DbStore {
+  private static final String RUN_COLUMNS = "id, research_goal, search_depth, status, request, total_companies, "
+      + "completed_companies, strategies, search_performance, processing_time_ms, owner_key, owner_node, "
+      + "heartbeat_at, created_at, updated_at, finished_at, scope, searches_executed";
+  /** A run is claimable by a node when nobody (alive) coordinates it: $2 the node, $3 the staleness in ms. */
+  private static final String RUN_CLAIMABLE = "status IN ('queued', 'running') AND (owner_node IS NULL"
+      + " OR owner_node = $2 OR heartbeat_at IS NULL OR heartbeat_at < now() - $3 * interval '1 millisecond')";
   private static final String DOCUMENT_COLUMNS = "id, title, status, chapters_total, chapters_done, "
       + "chapters_failed, llm_calls, processing_time_ms, owner_key, owner_node, heartbeat_at, created_at, "
       + "updated_at, finished_at";
@@ -112,7 +118,7 @@ final class PgStore implements DbStore {
     Tuple args;
     switch (name) {
       case DbQueries.RESEARCH_RUN -> {
-        sql = "SELECT * FROM research_runs WHERE id = $1";
+        sql = "SELECT " + RUN_COLUMNS + " FROM research_runs WHERE id = $1";
         args = Tuple.of(p.string("id"));
       }
       case DbQueries.COMPANY_RESULTS -> {
@@ -130,17 +136,38 @@ final class PgStore implements DbStore {
         args = Tuple.of(p.string("run_id"));
       }
       case DbQueries.COMPANY_RESULTS_DOMAINS -> {
-        sql = "SELECT domain FROM company_results WHERE run_id = $1 AND domain = ANY($2::text[])";
-        args = Tuple.tuple().addString(p.string("run_id")).addArrayOfString(p.strings("domains").toArray(String[]::new));
+        if (p.has("domains")) {
+          sql = "SELECT domain, confidence_score FROM company_results WHERE run_id = $1 AND domain = ANY($2::text[])";
+          args = Tuple.tuple().addString(p.string("run_id")).addArrayOfString(p.strings("domains").toArray(String[]::new));
+        } else {
+          sql = "SELECT domain, confidence_score FROM company_results WHERE run_id = $1 ORDER BY seq OFFSET $2 LIMIT $3";
+          args = Tuple.of(p.string("run_id"), p.offset(), p.limit());
+        }
       }
       case DbQueries.JOB_EVENTS -> {
         sql = "SELECT job_id, seq, type, data, created_at FROM job_events WHERE job_id = $1 AND seq > $2"
             + " ORDER BY seq LIMIT $3";
         args = Tuple.of(p.string("job_id"), p.longValue("after_seq", -1, Long.MIN_VALUE), p.limit());
       }
+      case DbQueries.JOB_EVENTS_LAST_SEQ -> {
+        sql = "SELECT max(seq) AS seq FROM job_events WHERE job_id = $1";
+        args = Tuple.of(p.string("job_id"));
+      }
       case DbQueries.RESEARCH_RUNS_BY_STATUS -> {
-        sql = "SELECT * FROM research_runs WHERE status = ANY($1::text[]) ORDER BY created_at, id";
+        sql = "SELECT " + RUN_COLUMNS + " FROM research_runs WHERE status = ANY($1::text[]) ORDER BY created_at, id";
         args = Tuple.tuple().addArrayOfString(p.strings("status").toArray(String[]::new));
+      }
+      case DbQueries.RESEARCH_RUN_CLAIM -> {
+        // SKIP LOCKED: a row locked by a running transaction is not claimable now (never wait on it)
+        sql = "UPDATE research_runs SET owner_node = $2, heartbeat_at = now() WHERE id = (SELECT id FROM research_runs"
+            + " WHERE id = $1 AND " + RUN_CLAIMABLE + " FOR UPDATE SKIP LOCKED) RETURNING *";
+        args = Tuple.of(p.string("id"), p.string("node"), p.longValue("stale_ms", 15_000, 0));
+      }
+      case DbQueries.RESEARCH_RUNS_CLAIMABLE -> {
+        sql = "SELECT id FROM research_runs WHERE scope = $1 AND owner_node IS DISTINCT FROM $2 AND " + RUN_CLAIMABLE
+            + " AND created_at > now() - $4 * interval '1 millisecond' ORDER BY created_at, id LIMIT 100";
+        args = Tuple.of(p.string("scope"), p.string("node"), p.longValue("stale_ms", 15_000, 0),
+            p.longValue("horizon_ms", 86_400_000L, 0));
       }
       case DbQueries.DOCUMENT -> {
         sql = "SELECT " + DOCUMENT_COLUMNS + " FROM documents WHERE id = $1";

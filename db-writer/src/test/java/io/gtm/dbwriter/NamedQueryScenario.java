@@ -12,6 +12,44 @@ import java.time.Instant;
 final class NamedQueryScenario {
   private NamedQueryScenario() {}
 
+  /** A run in work is claimed by one node at a time, until its heartbeat is stale; it carries its domains. */
+  private static void claims(Vertx vertx, String other, String otherStatus) throws Exception {
+    String scope = Db.uniqueId("scope");
+    String run = Db.uniqueId("c-run");
+    Db.writeNow(vertx, "research_runs", new JsonObject().put("id", run).put("status", "running").put("scope", scope)
+        .put("domains", "a.com\nb.com").put("searches_executed", 7));
+    JsonObject claimable = new JsonObject().put("scope", scope).put("node", "n1").put("stale_ms", 60_000).put("horizon_ms", 3_600_000);
+    assertThat(Db.query(vertx, DbQueries.RESEARCH_RUNS_CLAIMABLE, claimable)).containsExactly(new JsonObject().put("id", run));
+    JsonArray first = Db.query(vertx, DbQueries.RESEARCH_RUN_CLAIM,
+        new JsonObject().put("id", run).put("node", "n1").put("stale_ms", 60_000));
+    assertThat(first).hasSize(1);
+    assertThat(first.getJsonObject(0).getString("domains")).isEqualTo("a.com\nb.com");
+    assertThat(first.getJsonObject(0).getLong("searches_executed")).isEqualTo(7L);
+    assertThat(first.getJsonObject(0).getString("owner_node")).isEqualTo("n1");
+    // the owner renews; another node neither claims it nor sees it as claimable while the heartbeat is fresh
+    assertThat(Db.query(vertx, DbQueries.RESEARCH_RUN_CLAIM,
+        new JsonObject().put("id", run).put("node", "n1").put("stale_ms", 60_000))).hasSize(1);
+    assertThat(Db.query(vertx, DbQueries.RESEARCH_RUN_CLAIM,
+        new JsonObject().put("id", run).put("node", "n2").put("stale_ms", 60_000))).isEmpty();
+    assertThat(Db.query(vertx, DbQueries.RESEARCH_RUNS_CLAIMABLE, claimable.copy().put("node", "n2"))).isEmpty();
+    // stale (a heartbeat older than 0 ms): n2 takes it over
+    Db.writeNow(vertx, "research_runs", new JsonObject().put("id", run).put("heartbeat_at", "2024-01-02T03:04:05Z"));
+    assertThat(Db.query(vertx, DbQueries.RESEARCH_RUNS_CLAIMABLE, claimable.copy().put("node", "n2")))
+        .containsExactly(new JsonObject().put("id", run));
+    assertThat(Db.query(vertx, DbQueries.RESEARCH_RUN_CLAIM,
+        new JsonObject().put("id", run).put("node", "n2").put("stale_ms", 60_000)).getJsonObject(0).getString("owner_node"))
+        .isEqualTo("n2");
+    // another scope, a finished run, a run older than the horizon: never claimable
+    assertThat(Db.query(vertx, DbQueries.RESEARCH_RUNS_CLAIMABLE, claimable.copy().put("scope", scope + "-x").put("node", "n3"))).isEmpty();
+    assertThat(Db.query(vertx, DbQueries.RESEARCH_RUNS_CLAIMABLE, claimable.copy().put("node", "n3").put("horizon_ms", 0))).isEmpty();
+    Db.writeNow(vertx, "research_runs", new JsonObject().put("id", run).put("status", "done").put("owner_node", (String) null));
+    assertThat(Db.query(vertx, DbQueries.RESEARCH_RUN_CLAIM,
+        new JsonObject().put("id", run).put("node", "n3").put("stale_ms", 0))).isEmpty();
+    // the plain reads leave the domains out
+    assertThat(Db.query(vertx, DbQueries.RESEARCH_RUN, new JsonObject().put("id", run)).getJsonObject(0).containsKey("domains"))
+        .isFalse();
+  }
+
   static void run(Vertx vertx) throws Exception {
     String run = Db.uniqueId("q-run");
     String doc = Db.uniqueId("q-doc");
@@ -74,12 +112,22 @@ final class NamedQueryScenario {
     assertThat(Db.query(vertx, DbQueries.COMPANY_RESULT, new JsonObject().put("run_id", run).put("domain", "z.com"))).isEmpty();
     assertThat(Db.query(vertx, DbQueries.COMPANY_RESULTS_DOMAINS,
         new JsonObject().put("run_id", run).put("domains", new JsonArray().add("a.com").add("z.com"))))
-        .containsExactly(new JsonObject().put("domain", "a.com"));
+        .containsExactly(new JsonObject().put("domain", "a.com").put("confidence_score", 0.75));
+    assertThat(Db.query(vertx, DbQueries.COMPANY_RESULTS_DOMAINS, new JsonObject().put("run_id", run).put("limit", 1))
+        .stream().map(o -> ((JsonObject) o).getString("domain"))).containsExactly("b.com");
+    assertThat(Db.query(vertx, DbQueries.COMPANY_RESULTS_DOMAINS, new JsonObject().put("run_id", run).put("offset", 1))
+        .stream().map(o -> ((JsonObject) o).getString("domain"))).containsExactly("a.com");
 
     JsonArray events = Db.query(vertx, DbQueries.JOB_EVENTS, new JsonObject().put("job_id", run));
     assertThat(events.stream().map(o -> ((JsonObject) o).getString("type"))).containsExactly("connected", "pipeline_start");
     assertThat(events.getJsonObject(0).getJsonObject("data")).isEqualTo(new JsonObject().put("id", 1));
     assertThat(Db.query(vertx, DbQueries.JOB_EVENTS, new JsonObject().put("job_id", run).put("after_seq", 1))).hasSize(1);
+    assertThat(Db.query(vertx, DbQueries.JOB_EVENTS_LAST_SEQ, new JsonObject().put("job_id", run)).getJsonObject(0).getLong("seq"))
+        .isEqualTo(2L);
+    assertThat(Db.query(vertx, DbQueries.JOB_EVENTS_LAST_SEQ, new JsonObject().put("job_id", run + "-none"))
+        .getJsonObject(0).getLong("seq")).isNull();
+
+    claims(vertx, run, status);
 
     assertThat(Db.query(vertx, DbQueries.RESEARCH_RUNS_BY_STATUS,
         new JsonObject().put("status", new JsonArray().add(status))).stream()

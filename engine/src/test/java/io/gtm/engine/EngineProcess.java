@@ -45,6 +45,9 @@ public final class EngineProcess implements AutoCloseable {
     Path log = dir.resolve(name + "-" + System.nanoTime() + ".log");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().putAll(env);
+    // a cluster (and research takeover scope) of its own unless the test shares one on purpose, so
+    // that no engine takes over another test's unfinished research runs
+    pb.environment().putIfAbsent("CLUSTER_NAME", "proc-" + name + "-" + System.nanoTime());
     return new EngineProcess(pb.start(), log);
   }
 

@@ -20,6 +20,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   private HttpServer server;
   private Readiness readiness;
+  private io.gtm.gateway.research.ResearchRoutes research;
 
   @Override
   public Future<?> start() {
@@ -27,8 +28,9 @@ public final class GatewayVerticle extends VerticleBase {
     readiness = new Readiness(vertx, cfg);
     Router router = ApiRouter.create(vertx, cfg, readiness);
     // each part of the API mounts its own routes; see research/, documents/, reports/
+    research = new io.gtm.gateway.research.ResearchRoutes(vertx, cfg);
     Future<Void> parts = Future.all(
-        new io.gtm.gateway.research.ResearchRoutes(vertx, cfg).mount(router),
+        research.mount(router),
         new io.gtm.gateway.documents.DocumentRoutes(vertx, cfg).mount(router),
         new io.gtm.gateway.reports.ReportRoutes(vertx, cfg).mount(router)).mapEmpty();
     return parts
@@ -49,7 +51,9 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return readiness == null ? Future.succeededFuture() : readiness.close();
+    // research jobs coordinated here are handed back first (another gateway takes them over)
+    Future<Void> handedBack = research == null ? Future.succeededFuture() : research.stop();
+    return handedBack.eventually(() -> readiness == null ? Future.succeededFuture() : readiness.close());
   }
 
   public int actualPort() {

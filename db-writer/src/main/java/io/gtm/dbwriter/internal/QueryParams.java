@@ -17,6 +17,11 @@ public final class QueryParams {
     this.params = params == null ? new JsonObject() : params;
   }
 
+  /** True when the parameter is present (and not null). */
+  public boolean has(String name) {
+    return params.getValue(name) != null;
+  }
+
   public String string(String name) {
     Object v = params.getValue(name);
     if (!(v instanceof String s) || s.isEmpty()) {

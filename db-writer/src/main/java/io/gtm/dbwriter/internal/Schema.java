@@ -79,7 +79,8 @@ public final class Schema {
         "search_performance", ColumnType.JSONB, "processing_time_ms", ColumnType.BIGINT,
         "owner_key", ColumnType.TEXT, "owner_node", ColumnType.TEXT, "heartbeat_at", ColumnType.TIMESTAMPTZ,
         "created_at", ColumnType.TIMESTAMPTZ, "updated_at", ColumnType.TIMESTAMPTZ,
-        "finished_at", ColumnType.TIMESTAMPTZ);
+        "finished_at", ColumnType.TIMESTAMPTZ, "domains", ColumnType.TEXT, "scope", ColumnType.TEXT,
+        "searches_executed", ColumnType.BIGINT);
     // seq is generated (insertion order) and never written
     add(t, "company_results", List.of("run_id", "domain"), OnConflict.UPDATE,
         "run_id", ColumnType.TEXT, "domain", ColumnType.TEXT, "confidence_score", ColumnType.DOUBLE,

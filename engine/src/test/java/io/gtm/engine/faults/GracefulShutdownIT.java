@@ -20,7 +20,7 @@ import org.junit.jupiter.api.TestInstance;
  * Issue 9, graceful shutdown: SIGTERM to an {@code all} engine in the middle of a research batch
  * and a book. It exits 0 within a bound; every domain it had counted as completed is in
  * {@code company_results} (the db-writer was flushed); a new process on the same database finishes
- * the book, every chapter stored once.
+ * the book, every chapter stored once, and takes over the research job the first one handed back.
  */
 @Tag("slow")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -93,6 +93,11 @@ class GracefulShutdownIT {
       assertThat(chapters.stream().map(o -> ((JsonObject) o).getInteger("number")).distinct()).hasSize(chapters.size());
       assertThat(Harness.sql("SELECT count(*) FROM chapters WHERE document_id = '" + docId + "'"))
           .isEqualTo(String.valueOf(chapters.size()));
+      // the research job was handed back at the stop: the second engine (same cluster scope) takes it over and finishes it
+      JsonObject research = Harness.awaitFinished(api + "/api/research/jobs/" + researchId, Duration.ofMinutes(5));
+      assertThat(research.getString("status")).as(research.encode()).isEqualTo("done");
+      assertThat(Harness.sql("SELECT count(*) || '/' || count(DISTINCT domain) FROM company_results WHERE run_id = '"
+          + researchId + "'")).isEqualTo("150/150");
       String researchStatus = Harness.sql("SELECT status FROM research_runs WHERE id = '" + researchId + "'");
       System.out.printf("FAULTS sigterm stop_ms=%d completed_before=%d stored_after=%d chapters_stored_at_stop=%d/%d"
               + " document_finished_by_second_ms=%d research_status_after=%s%n",

@@ -2,7 +2,6 @@ package io.gtm.gateway.research;
 
 import io.gtm.common.Addresses;
 import io.gtm.common.DbQueries;
-import io.gtm.common.cluster.Cluster;
 import io.gtm.common.config.EngineConfig;
 import io.gtm.common.metrics.MetricNames;
 import io.gtm.common.metrics.Metrics;
@@ -47,6 +46,13 @@ import org.slf4j.LoggerFactory;
  * searches are done (overlapping other domains' searches), each result stored in
  * {@code company_results} and announced, the {@code research_runs} row kept current, and the
  * job's events emitted through its {@link JobEventLog}. Runs on the context that started it.
+ *
+ * <p>Durable: the run row holds everything needed to go on (request, domains, strategies, counts),
+ * and the coordinator that owns it ({@code owner_node}) renews a heartbeat through
+ * {@link ResearchTakeover}. When the owner dies or hands the job back, another gateway claims the
+ * run and {@link #resume resumes} it, skipping the domains whose result is stored. Searches and
+ * analyses are units with a deadline, sent again (to any live worker) when a worker dies with one
+ * in flight; every write is idempotent by key, so a unit done twice is stored once.
  */
 public final class ResearchJob {
   private static final Logger log = LoggerFactory.getLogger(ResearchJob.class);
@@ -58,6 +64,8 @@ public final class ResearchJob {
   static final long HEARTBEAT_MS = 15_000;
   static final long PROGRESS_WRITE_MS = 1_000;
   private static final long CALL_TIMEOUT_MS = 180_000;
+  /** One write's deadline: a db-writer that died with it in flight is sent it again after this. */
+  static final long WRITE_DEADLINE_MS = 30_000;
 
   /** Jobs running in this process, by id. */
   static final Map<String, ResearchJob> RUNNING = new ConcurrentHashMap<>();
@@ -98,11 +106,17 @@ public final class ResearchJob {
   private final ResearchRequest request;
   private final String owner;
   private final JobEventLog events;
-  private final int searchTimeoutMs;
+  /** The coordinator (gateway verticle) that owns the job and renews its claim. */
+  private final String node;
+  private final String scope;
+  private final long unitDeadlineMs;
   private final Promise<JsonObject> done = Promise.promise();
+  private final io.vertx.core.eventbus.MessageConsumer<JsonObject> cancelConsumer;
 
   private volatile Status status = Status.queued;
-  private final long startedAt = System.currentTimeMillis();
+  /** Stopped here without an outcome: handed back, or no longer owned (another gateway goes on). */
+  private volatile boolean released;
+  private long startedAt = System.currentTimeMillis();
   private volatile long lastProgressAt = startedAt;
   private List<Strategy> strategies = List.of();
   private String strategySource;
@@ -118,6 +132,12 @@ public final class ResearchJob {
   /** Result writes sent and not yet committed (a cancellation waits for them: nothing is stored after it). */
   private final Set<Future<Void>> resultWrites = new HashSet<>();
   private volatile long searchesCompleted;
+  /** Searches executed by earlier coordinators of this run (a taken-over job goes on counting). */
+  private long searchesBefore;
+  /** Searches of finished domains plus those done here: the progress milestones' measure. */
+  private long searchesProgress;
+  /** Domains whose result an earlier coordinator stored (a taken-over job), or null. */
+  private BitSet storedBefore;
   private volatile long searchesFailed;
   private volatile int domainsCompleted;
   private int domainsWithEvidence;
@@ -133,16 +153,39 @@ public final class ResearchJob {
   private long heartbeatTimer = -1;
   private long finishedAt;
 
-  public ResearchJob(Vertx vertx, EngineConfig cfg, String id, ResearchRequest request, String owner, JobEventLog events) {
+  /**
+   * @param node the coordinator that owns the job ({@link ResearchTakeover#node()})
+   */
+  public ResearchJob(Vertx vertx, EngineConfig cfg, String id, ResearchRequest request, String owner, JobEventLog events,
+                     String node) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.id = id;
     this.request = request;
     this.owner = owner;
     this.events = events;
-    this.searchTimeoutMs = (int) Math.min(CALL_TIMEOUT_MS,
-        (long) cfg.getInt("PROVIDER_TIMEOUT_MS") * (cfg.getInt("PROVIDER_MAX_RETRIES") + 1) + 30_000);
+    this.node = node;
+    this.scope = cfg.get("CLUSTER_NAME", "gtm");
+    this.unitDeadlineMs = unitDeadlineMs(cfg);
     RUNNING.put(id, this);
+    // a DELETE reaching another gateway is forwarded here
+    this.cancelConsumer = vertx.eventBus().consumer(Addresses.researchCancel(id), msg ->
+        cancel().onComplete(ar -> msg.reply(new JsonObject().put("research_id", id).put("status", status.name()))));
+  }
+
+  /**
+   * How long a search or an analysis may take before it is sent again: {@code RESEARCH_UNIT_DEADLINE_MS}
+   * when set, else the provider timeout times its attempts plus 30 s of rate-limit wait (at most 3 min).
+   */
+  static long unitDeadlineMs(EngineConfig cfg) {
+    long set = cfg.getInt("RESEARCH_UNIT_DEADLINE_MS");
+    return set > 0 ? set : Math.min(CALL_TIMEOUT_MS,
+        (long) cfg.getInt("PROVIDER_TIMEOUT_MS") * (cfg.getInt("PROVIDER_MAX_RETRIES") + 1) + 30_000);
+  }
+
+  /** The coordinator that owns this job here. */
+  String node() {
+    return node;
   }
 
   public String id() {
@@ -171,27 +214,94 @@ public final class ResearchJob {
     return done.future();
   }
 
-  /** Emits {@code connected}, stores the run and starts the pipeline. */
-  public void start() {
+  /**
+   * Emits {@code connected}, stores the run (request, domains, owner) and starts the pipeline; the
+   * future completes once the run is stored, so a job that was answered 202 survives a crash.
+   */
+  public Future<Void> start() {
     events.emit("connected", new JsonObject().put("research_id", id).put("owner", owner)
         .put("total_companies", request.companyDomains().size()));
     ACTIVE.incrementAndGet();
     status = Status.running;
-    writeRun(new JsonObject().put("research_goal", request.researchGoal()).put("search_depth", request.searchDepth())
+    Future<Void> stored = writeRun(new JsonObject().put("status", status.name())
+        .put("research_goal", request.researchGoal()).put("search_depth", request.searchDepth())
         .put("request", request.summaryJson()).put("total_companies", request.companyDomains().size())
-        .put("completed_companies", 0).put("owner_key", owner).put("owner_node", Cluster.nodeId(vertx))
+        .put("completed_companies", 0).put("owner_key", owner).put("owner_node", node).put("scope", scope)
+        .put("heartbeat_at", startedAt).put("domains", request.domainsText()).put("searches_executed", 0)
         .put("created_at", startedAt));
     events.emit("pipeline_start", new JsonObject().put("research_id", id)
         .put("research_goal", request.researchGoal()).put("search_depth", request.searchDepth())
         .put("total_companies", request.companyDomains().size())
         .put("max_parallel_searches", request.maxParallelSearches())
         .put("confidence_threshold", request.confidenceThreshold()));
+    startHeartbeat();
+    // the strategies are asked for meanwhile: nothing they start needs the row
+    stored.onFailure(err -> fail("the research run could not be stored: " + err.getMessage()));
+    generateStrategies();
+    return stored;
+  }
+
+  /**
+   * Goes on with a run another coordinator started: {@code row} is its research_runs row (claimed
+   * by this node), {@code storedResults} the confidence of each domain whose result is stored
+   * already. Those domains are neither searched nor analysed again; the strategies are reused.
+   */
+  public void resume(JsonObject row, Map<String, Double> storedResults) {
+    String created = row.getString("created_at");
+    if (created != null) {
+      startedAt = java.time.Instant.parse(created).toEpochMilli();
+    }
+    Long before = row.getLong("searches_executed");
+    searchesBefore = before == null ? 0 : before;
+    JsonObject perf = row.getJsonObject("search_performance");
+    Long failedBefore = perf == null ? null : perf.getLong("failed_requests");
+    searchesFailed = failedBefore == null ? 0 : failedBefore;
+    storedBefore = new BitSet(request.companyDomains().size());
+    for (int i = 0; i < request.companyDomains().size(); i++) {
+      Double confidence = storedResults.get(request.companyDomains().get(i));
+      if (confidence != null) {
+        storedBefore.set(i);
+        domainsCompleted++;
+        if (confidence >= request.confidenceThreshold()) {
+          highConfidence.set(i);
+        }
+      }
+    }
+    ACTIVE.incrementAndGet();
+    status = Status.running;
+    log.info("research job {} taken over by {}: {} of {} domains stored already", id, node, domainsCompleted,
+        request.companyDomains().size());
+    events.emit("resumed", new JsonObject().put("research_id", id).put("completed_companies", domainsCompleted)
+        .put("total_companies", request.companyDomains().size()));
+    startHeartbeat();
+    JsonArray stored = row.getJsonArray("strategies");
+    if (stored == null || stored.isEmpty()) {
+      generateStrategies();
+      return;
+    }
+    try {
+      strategies = parseStrategies(stored);
+    } catch (RuntimeException e) {
+      generateStrategies();
+      return;
+    }
+    strategySource = "stored";
+    plan();
+  }
+
+  private void startHeartbeat() {
     heartbeatTimer = vertx.setPeriodic(HEARTBEAT_MS, t -> {
       if (!isOver()) {
         events.emit("heartbeat", new JsonObject().put("research_id", id)
             .put("completed_companies", domainsCompleted).put("total_companies", request.companyDomains().size()));
       }
     });
+  }
+
+  private void generateStrategies() {
+    if (isOver()) {
+      return;
+    }
     long t0 = System.nanoTime();
     vertx.eventBus().<JsonObject>request(Addresses.QUERY_GENERATE,
             new JsonObject().put("research_goal", request.researchGoal()).put("search_depth", request.searchDepth()),
@@ -205,19 +315,23 @@ public final class ResearchJob {
         .onFailure(err -> fail("strategies could not be generated: " + err.getMessage()));
   }
 
+  private static List<Strategy> parseStrategies(JsonArray array) {
+    List<Strategy> list = new ArrayList<>();
+    for (Object o : array) {
+      list.add(Strategy.fromJson((JsonObject) o));
+    }
+    if (list.isEmpty()) {
+      throw new IllegalArgumentException("no strategies");
+    }
+    return List.copyOf(list);
+  }
+
   private void onStrategies(JsonObject body) {
     if (isOver()) {
       return;
     }
     try {
-      List<Strategy> list = new ArrayList<>();
-      for (Object o : body.getJsonArray("strategies", new JsonArray())) {
-        list.add(Strategy.fromJson((JsonObject) o));
-      }
-      if (list.isEmpty()) {
-        throw new IllegalArgumentException("no strategies");
-      }
-      strategies = List.copyOf(list);
+      strategies = parseStrategies(body.getJsonArray("strategies", new JsonArray()));
     } catch (RuntimeException e) {
       fail("strategies are invalid: " + e.getMessage());
       return;
@@ -227,6 +341,11 @@ public final class ResearchJob {
     writeRun(new JsonObject().put("strategies", arr));
     events.emit("strategies_generated", new JsonObject().put("strategies", arr).put("count", strategies.size())
         .put("source", strategySource));
+    plan();
+  }
+
+  /** Sizes the pools and the open-domain window, then starts the searches. */
+  private void plan() {
     int n = request.maxParallelSearches();
     List<String> lanes = new ArrayList<>();
     Map<String, Integer> limits = new HashMap<>();
@@ -243,7 +362,18 @@ public final class ResearchJob {
     // analysis and the commit of their result, few enough that the evidence held stays small
     maxOpen = Math.max(MIN_OPEN_DOMAINS, 4 * window);
     schedule = new SearchSchedule(request.companyDomains().size(), lanes, limits, maxOpen);
+    if (storedBefore != null) {
+      storedBefore.stream().forEach(schedule::alreadyFinished);
+      searchesProgress = (long) schedule.finished() * strategies.size();
+      while (nextMilestone <= 100 && searchesProgress * 100 >= schedule.totalSearches() * nextMilestone) {
+        nextMilestone += 25;
+      }
+    }
     searchStartNanos = System.nanoTime();
+    if (schedule.allFinished()) {
+      finish(); // every result was stored before the takeover
+      return;
+    }
     pump();
   }
 
@@ -278,8 +408,8 @@ public final class ResearchJob {
     SearchTask task = new SearchTask(id, domain, company, strategy.channel(), strategy.queryFor(domain, company),
         request.searchDepth(), request.maxParallelSearches());
     String address = CHANNELS.contains(strategy.channel()) ? Addresses.search(strategy.channel()) : Addresses.search(DEFAULT_LANE);
-    vertx.eventBus().<JsonObject>request(address, task.toJson(), new DeliveryOptions().setSendTimeout(searchTimeoutMs))
-        .map(m -> SearchOutcome.fromJson(m.body()))
+    Redispatch.request(vertx, address, task.toJson(), unitDeadlineMs, this::isOver)
+        .map(body -> SearchOutcome.fromJson(body))
         .otherwise(err -> SearchOutcome.failure(err.getMessage()))
         .onSuccess(outcome -> onSearchDone(launch, strategy, outcome));
   }
@@ -290,6 +420,7 @@ public final class ResearchJob {
     }
     lastProgressAt = System.currentTimeMillis();
     searchesCompleted++;
+    searchesProgress++;
     if (outcome.failed()) {
       searchesFailed++;
     }
@@ -310,12 +441,12 @@ public final class ResearchJob {
       readyForAnalysis.add(launch.domain());
     }
     long total = schedule.totalSearches();
-    while (nextMilestone <= 100 && searchesCompleted * 100 >= total * nextMilestone) {
+    while (nextMilestone <= 100 && searchesProgress * 100 >= total * nextMilestone) {
       events.emit("evidence_progress", new JsonObject().put("progress", nextMilestone)
-          .put("completed", searchesCompleted).put("total", total).put("domains_with_evidence", domainsWithEvidence));
+          .put("completed", searchesProgress).put("total", total).put("domains_with_evidence", domainsWithEvidence));
       nextMilestone += 25;
     }
-    if (searchesCompleted == total) {
+    if (searchesProgress == total) {
       searchEndNanos = System.nanoTime();
       stageTimer("search").record(Duration.ofNanos(searchEndNanos - searchStartNanos));
       events.emit("evidence_complete", new JsonObject().put("total_searches", total)
@@ -331,7 +462,7 @@ public final class ResearchJob {
       analysisStarted = true;
       analysisStartNanos = System.nanoTime();
       events.emit("analysis_start", new JsonObject().put("first_domain", domain)
-          .put("searches_completed", searchesCompleted).put("total_searches", schedule.totalSearches()));
+          .put("searches_completed", searchesProgress).put("total_searches", schedule.totalSearches()));
     }
     Found held = evidence.get(domainIndex);
     List<Evidence> found = held == null ? List.of() : held.items;
@@ -344,10 +475,9 @@ public final class ResearchJob {
     long analysisStart = System.nanoTime();
     JsonArray ev = new JsonArray();
     found.forEach(e -> ev.add(e.toJson()));
-    vertx.eventBus().<JsonObject>request(Addresses.ANALYZE,
+    Redispatch.request(vertx, Addresses.ANALYZE,
             new JsonObject().put("research_goal", request.researchGoal()).put("domain", domain).put("evidence", ev),
-            new DeliveryOptions().setSendTimeout(CALL_TIMEOUT_MS))
-        .map(m -> m.body())
+            unitDeadlineMs, this::isOver)
         .onComplete(ar -> {
           analysesInFlight--;
           lastAnalysisSeconds = (System.nanoTime() - analysisStart) / 1e9;
@@ -399,18 +529,31 @@ public final class ResearchJob {
         });
   }
 
-  /** Writes a result row, waiting and sending again while db-writer refuses (queue full, PostgreSQL away). */
+  /** Writes a result row (see {@link #write}). */
   private Future<Void> writeResult(JsonObject row, int attempt) {
-    return vertx.eventBus().request(Addresses.DB_WRITE, new DbWrite("company_results", List.of(row)).toJson(),
-            new DeliveryOptions().setSendTimeout(CALL_TIMEOUT_MS))
+    return write("company_results", row, attempt);
+  }
+
+  /**
+   * Writes one row and completes once it is committed. Sent again while db-writer does not answer
+   * (it died with the row, or PostgreSQL is away and the row waits) for as long as the job runs
+   * here, and up to {@link #MAX_WRITE_ATTEMPTS} times when it refuses (queue full): every write is
+   * idempotent by key, so a row sent twice is stored once.
+   */
+  private Future<Void> write(String table, JsonObject row, int attempt) {
+    return vertx.eventBus().request(Addresses.DB_WRITE, new DbWrite(table, List.of(row)).toJson(),
+            new DeliveryOptions().setSendTimeout(WRITE_DEADLINE_MS))
         .<Void>mapEmpty()
         .recover(err -> {
-          if (attempt >= MAX_WRITE_ATTEMPTS || isOver()) {
+          boolean unanswered = Redispatch.unanswered(err);
+          if (released || (!unanswered && (attempt >= MAX_WRITE_ATTEMPTS || isOver()))) {
             return Future.failedFuture(err);
           }
+          if (unanswered) {
+            log.info("research job {}: {} write unanswered ({}), sending it again", id, table, err.getMessage());
+          }
           Promise<Void> retry = Promise.promise();
-          // the write is idempotent (unique run_id, domain): sending it again is safe
-          vertx.setTimer(Math.min(5_000, 100L << Math.min(attempt, 6)), t -> writeResult(row, attempt + 1).onComplete(retry));
+          vertx.setTimer(Math.min(5_000, 100L << Math.min(attempt, 6)), t -> write(table, row, attempt + 1).onComplete(retry));
           return retry.future();
         });
   }
@@ -455,6 +598,7 @@ public final class ResearchJob {
     end("done");
     writeRun(new JsonObject().put("status", "done").put("completed_companies", domainsCompleted)
         .put("search_performance", summary.getJsonObject("search_performance"))
+        .put("searches_executed", searchesBefore + searchesCompleted)
         .put("processing_time_ms", summary.getLong("processing_time_ms")).put("finished_at", finishedAt))
         .eventually(() -> events.close())
         .onComplete(ar -> done.tryComplete(summary));
@@ -464,10 +608,10 @@ public final class ResearchJob {
   public JsonObject summary() {
     long end = finishedAt > 0 ? finishedAt : System.currentTimeMillis();
     long elapsed = Math.max(1, end - startedAt);
-    double qps = Math.round(searchesCompleted * 1000.0 / elapsed * 100) / 100.0;
+    double qps = Math.round((searchesBefore + searchesCompleted) * 1000.0 / elapsed * 100) / 100.0;
     return new JsonObject().put("research_id", id).put("total_companies", request.companyDomains().size())
         .put("search_strategies_generated", strategies.size())
-        .put("total_searches_executed", searchesCompleted)
+        .put("total_searches_executed", searchesBefore + searchesCompleted)
         .put("processing_time_ms", end - startedAt)
         .put("search_performance", new JsonObject().put("queries_per_second", qps).put("failed_requests", searchesFailed));
   }
@@ -523,12 +667,48 @@ public final class ResearchJob {
   }
 
   private void end(String outcome) {
+    stopHere();
+    jobsCompleted(outcome).increment();
+  }
+
+  private void stopHere() {
     if (heartbeatTimer >= 0) {
       vertx.cancelTimer(heartbeatTimer);
     }
+    cancelConsumer.unregister();
     ACTIVE.decrementAndGet();
-    RUNNING.remove(id);
-    jobsCompleted(outcome).increment();
+    RUNNING.remove(id, this);
+  }
+
+  /**
+   * Stops coordinating the job here without ending it: nothing more is started, stored or
+   * announced. With {@code handBack} (this gateway is shutting down) the run's owner is cleared so
+   * that another gateway takes it over at once; without it (the claim was lost: another gateway
+   * owns the run now, or it was cancelled elsewhere) nothing is written.
+   */
+  Future<Void> release(String reason, boolean handBack) {
+    Promise<Void> p = Promise.promise();
+    context.runOnContext(v -> {
+      if (isOver()) {
+        p.complete();
+        return;
+      }
+      released = true;
+      log.info("research job {} released by {}: {}", id, node, reason);
+      evidence.clear();
+      readyForAnalysis.clear();
+      stopHere();
+      Future<Void> handed = !handBack ? Future.succeededFuture()
+          : Future.join(new ArrayList<>(resultWrites)).transform(ar -> write("research_runs", new JsonObject().put("id", id)
+              .put("completed_companies", domainsCompleted).put("searches_executed", searchesBefore + searchesCompleted)
+              .put("owner_node", (Object) null).put("heartbeat_at", (Object) null), MAX_WRITE_ATTEMPTS));
+      handed.eventually(() -> events.flush()).eventually(() -> events.close()).onComplete(ar -> {
+        done.tryFail(new io.gtm.common.ApiException(io.gtm.common.ErrorCode.UNAVAILABLE, "research job " + id
+            + " moved to another gateway (" + reason + "); follow it with GET /api/research/jobs/" + id));
+        p.complete();
+      });
+    });
+    return p.future();
   }
 
   private static Counter jobsCompleted(String outcome) {
@@ -537,7 +717,7 @@ public final class ResearchJob {
   }
 
   private boolean isOver() {
-    return status == Status.done || status == Status.failed || status == Status.cancelled;
+    return released || status == Status.done || status == Status.failed || status == Status.cancelled;
   }
 
   private void progressWrite() {
@@ -545,20 +725,18 @@ public final class ResearchJob {
     if (now - lastRunWrite >= PROGRESS_WRITE_MS) {
       lastRunWrite = now;
       writeRun(new JsonObject().put("completed_companies", domainsCompleted)
-          .put("search_performance", summary().getJsonObject("search_performance")).put("heartbeat_at", now));
+          .put("search_performance", summary().getJsonObject("search_performance"))
+          .put("searches_executed", searchesBefore + searchesCompleted));
     }
   }
 
+  /**
+   * Updates the run row; only the columns given (a progress write never carries {@code status}, so
+   * it cannot undo a cancellation made elsewhere). Fails only when the write was refused for good.
+   */
   private Future<Void> writeRun(JsonObject columns) {
-    JsonObject row = columns.put("id", id);
-    if (!row.containsKey("status")) {
-      row.put("status", status.name());
-    }
-    return vertx.eventBus().request(Addresses.DB_WRITE, new DbWrite("research_runs", List.of(row)).toJson(),
-            new DeliveryOptions().setSendTimeout(CALL_TIMEOUT_MS))
-        .onFailure(err -> log.warn("storing research run {} failed: {}", id, err.getMessage()))
-        .<Void>mapEmpty()
-        .otherwiseEmpty();
+    return write("research_runs", columns.put("id", id), 1)
+        .onFailure(err -> log.warn("storing research run {} failed: {}", id, err.getMessage()));
   }
 
   private JsonArray strategiesJson() {

@@ -1,9 +1,11 @@
 package io.gtm.gateway.research;
 
+import io.gtm.common.Addresses;
 import io.gtm.common.ApiException;
 import io.gtm.common.DbQueries;
 import io.gtm.common.ErrorCode;
 import io.gtm.common.config.EngineConfig;
+import io.gtm.common.model.DbWrite;
 import io.gtm.common.model.JobEvent;
 import io.gtm.gateway.events.EventHub;
 import io.gtm.gateway.events.EventWire;
@@ -13,11 +15,13 @@ import io.gtm.gateway.http.HttpSupport;
 import io.gtm.gateway.research.internal.ResearchRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,10 +37,12 @@ public final class ResearchRoutes {
 
   private final Vertx vertx;
   private final EngineConfig config;
+  private final ResearchTakeover takeover;
 
   public ResearchRoutes(Vertx vertx, EngineConfig config) {
     this.vertx = vertx;
     this.config = config;
+    this.takeover = new ResearchTakeover(vertx, config);
   }
 
   /** Adds this part's routes to the gateway's router. */
@@ -49,7 +55,13 @@ public final class ResearchRoutes {
     router.get("/api/research/jobs/:id").handler(this::getJob);
     router.delete("/api/research/jobs/:id").handler(this::deleteJob);
     new EventHub(vertx, ResearchRoutes::owner).mount(router);
+    takeover.start();
     return Future.succeededFuture();
+  }
+
+  /** Hands the jobs coordinated here back to the cluster (another gateway takes them over). */
+  public Future<Void> stop() {
+    return takeover.stop();
   }
 
   /** The caller's owner identity when API keys are configured; null when the API is open. */
@@ -70,7 +82,7 @@ public final class ResearchRoutes {
     String id = "r-" + UUID.randomUUID();
     String owner = owner(ctx);
     return JobEventLog.open(vertx, id, owner)
-        .map(events -> new ResearchJob(vertx, config, id, request, owner, events));
+        .map(events -> new ResearchJob(vertx, config, id, request, owner, events, takeover.node()));
   }
 
   private void batch(RoutingContext ctx) {
@@ -125,13 +137,13 @@ public final class ResearchRoutes {
         .compose(v -> res.write("\n\n"));
   }
 
+  /** Answers 202 once the run is stored: from then on the job survives the death of this gateway. */
   private void createJob(RoutingContext ctx) {
-    newJob(ctx).onSuccess(job -> {
-      ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
-          .putHeader("Location", "/api/research/jobs/" + job.id())
-          .end(new JsonObject().put("research_id", job.id()).put("status", "queued").encode());
-      job.start();
-    }).onFailure(err -> fail(ctx, err));
+    newJob(ctx).compose(job -> job.start().map(job)).onSuccess(job ->
+        ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
+            .putHeader("Location", "/api/research/jobs/" + job.id())
+            .end(new JsonObject().put("research_id", job.id()).put("status", "queued").encode())
+    ).onFailure(err -> fail(ctx, err));
   }
 
   private void getJob(RoutingContext ctx) {
@@ -192,7 +204,18 @@ public final class ResearchRoutes {
       result = visible(ctx, local.owner(), id).compose(v -> local.cancel())
           .map(v -> new JsonObject().put("research_id", id).put("status", local.status().name()));
     } else {
-      result = jobState(ctx, id).map(state -> new JsonObject().put("research_id", id).put("status", state.getString("status")));
+      // running on another gateway: it cancels it; if none answers, the stored run is marked cancelled
+      // (a gateway that still coordinates it sees that at its next claim renewal and stops)
+      result = jobState(ctx, id).compose(state -> !"running".equals(state.getString("status"))
+          && !"queued".equals(state.getString("status"))
+          ? Future.succeededFuture(new JsonObject().put("research_id", id).put("status", state.getString("status")))
+          : vertx.eventBus().<JsonObject>request(Addresses.researchCancel(id), new JsonObject(),
+                  new DeliveryOptions().setSendTimeout(ResearchJob.WRITE_DEADLINE_MS))
+              .map(m -> m.body())
+              .recover(err -> vertx.eventBus().request(Addresses.DB_WRITE, new DbWrite("research_runs", List.of(
+                      new JsonObject().put("id", id).put("status", "cancelled").put("finished_at", System.currentTimeMillis())))
+                  .toJson(), new DeliveryOptions().setSendTimeout(ResearchJob.WRITE_DEADLINE_MS))
+                  .map(v -> new JsonObject().put("research_id", id).put("status", "cancelled"))));
     }
     result.onSuccess(json -> ctx.response().putHeader("Content-Type", "application/json").end(json.encode()))
         .onFailure(err -> fail(ctx, err));

@@ -68,6 +68,8 @@ public final class ResearchStack {
       env.put("PROVIDER_MAX_RETRIES", "1");
       env.put("DB_BATCH_MS", "20");
       env.put("API_JOBS_PER_MINUTE", "1000");
+      // a scope of its own: no other test's unfinished runs are taken over by this stack
+      env.put("CLUSTER_NAME", "research-test-" + java.util.UUID.randomUUID());
       // no provider rate limits: they are shared through Redis by every engine (and test) on this machine
       for (String rpm : List.of("TAVILY_RPM", "NEWSAPI_RPM", "GREENHOUSE_RPM", "LLM_RPM")) {
         env.put(rpm, "0");

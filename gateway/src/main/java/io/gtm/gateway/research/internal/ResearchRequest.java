@@ -72,6 +72,18 @@ public record ResearchRequest(String researchGoal, List<String> companyDomains, 
     return new ResearchRequest(goal, new ArrayList<>(domains), depth, parallel, threshold);
   }
 
+  /** The domains as stored in {@code research_runs.domains}: one per line (a host name holds no newline). */
+  public String domainsText() {
+    return String.join("\n", companyDomains);
+  }
+
+  /** A request read back from {@code research_runs}: its {@code request} column and its {@code domains}. */
+  public static ResearchRequest stored(JsonObject request, String domainsText) {
+    List<String> domains = domainsText == null || domainsText.isEmpty() ? List.of() : List.of(domainsText.split("\n"));
+    return new ResearchRequest(request.getString("research_goal"), domains, request.getString("search_depth", "standard"),
+        request.getInteger("max_parallel_searches", 20), request.getDouble("confidence_threshold", DEFAULT_THRESHOLD));
+  }
+
   /** The request as stored in {@code research_runs.request} (domains omitted: they can be many). */
   public JsonObject summaryJson() {
     return new JsonObject().put("research_goal", researchGoal).put("search_depth", searchDepth)

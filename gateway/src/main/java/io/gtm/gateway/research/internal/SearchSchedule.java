@@ -99,6 +99,9 @@ public final class SearchSchedule {
     for (int i = 0; i < lanes.size(); i++) {
       int li = (nextLane + i) % lanes.size();
       Lane lane = lanes.get(li);
+      while (lane.pos == 0 && lane.domain < domains && done.get(lane.domain)) {
+        lane.domain++; // finished before this lane reached it (stored by a previous coordinator)
+      }
       if (lane.inFlight >= lane.limit || lane.domain >= domains || !mayOpen(lane.domain)) {
         continue;
       }
@@ -136,6 +139,22 @@ public final class SearchSchedule {
       done.set(domain);
       finished++;
     }
+  }
+
+  /**
+   * Marks a domain finished before any search starts (a job taken over: its result is stored
+   * already); no lane searches it. Call before the first {@link #next}.
+   */
+  public void alreadyFinished(int domain) {
+    if (launched > 0) {
+      throw new IllegalStateException("alreadyFinished after the first launch");
+    }
+    domainFinished(domain);
+  }
+
+  /** Domains finished so far. */
+  public int finished() {
+    return finished;
   }
 
   /** True once every domain is finished. */

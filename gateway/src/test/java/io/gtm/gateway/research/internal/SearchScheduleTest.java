@@ -15,6 +15,37 @@ class SearchScheduleTest {
       "google_search", "news_search", "jobs_search");
 
   @Test
+  void domainsFinishedBeforeATakeoverAreNeverSearchedAndTheRestExactlyOnce() {
+    int domains = 40;
+    SearchSchedule s = new SearchSchedule(domains, LANES, Map.of("google_search", 4, "news_search", 3, "jobs_search", 5), 6);
+    Set<Integer> stored = Set.of(0, 1, 2, 7, 8, 20, 39);
+    stored.forEach(s::alreadyFinished);
+    Set<Long> seen = new HashSet<>();
+    List<SearchSchedule.Launch> inFlight = new ArrayList<>(drain(s));
+    while (!inFlight.isEmpty()) {
+      SearchSchedule.Launch l = inFlight.remove(0);
+      assertThat(stored).doesNotContain(l.domain());
+      assertThat(seen.add((long) l.domain() * 100 + l.strategy())).isTrue();
+      if (s.searchDone(l)) {
+        s.domainFinished(l.domain());
+      }
+      inFlight.addAll(drain(s));
+    }
+    assertThat(seen).hasSize((domains - stored.size()) * LANES.size());
+    assertThat(s.allFinished()).isTrue();
+  }
+
+  @Test
+  void aJobWhoseEveryDomainWasStoredIsFinishedAtOnce() {
+    SearchSchedule s = new SearchSchedule(3, LANES, Map.of("google_search", 4, "news_search", 3, "jobs_search", 5), 6);
+    for (int d = 0; d < 3; d++) {
+      s.alreadyFinished(d);
+    }
+    assertThat(s.allFinished()).isTrue();
+    assertThat(s.next()).isNull();
+  }
+
+  @Test
   void startsNoMoreThanEachLaneLimit() {
     SearchSchedule s = new SearchSchedule(1000, LANES, Map.of("google_search", 3, "news_search", 2, "jobs_search", 1), 1000);
     List<SearchSchedule.Launch> started = drain(s);
