@@ -63,8 +63,12 @@ class WorkerKillIT {
     sim.reset();
     String tag = service.equals("analyzer") ? "ankill" : "swkill";
     try (ServiceCluster cluster = ServiceCluster.create(sim, tag)) {
+      cluster.env.putAll(Map.of("RESEARCH_OWNER_RENEW_MS", "1000", "RESEARCH_OWNER_STALE_MS", "4000",
+          "RESEARCH_TAKEOVER_SCAN_MS", "1000"));
       cluster.env.putAll(Map.of("PROVIDER_TIMEOUT_MS", "3000", "PROVIDER_MAX_RETRIES", "2", "LLM_RPM", "0",
-          "RESEARCH_UNIT_DEADLINE_MS", String.valueOf(UNIT_DEADLINE_MS)));
+          "RESEARCH_UNIT_DEADLINE_MS", String.valueOf(UNIT_DEADLINE_MS),
+          // no rate-limit waits: a search queued for a slot longer than the unit deadline would be sent again too
+          "TAVILY_RPM", "0", "NEWSAPI_RPM", "0", "GREENHOUSE_RPM", "0"));
       Node writer = cluster.node("db-writer", "db-writer");
       cluster.start(writer);
       Node gateway = cluster.node("gateway", "gateway");
@@ -119,7 +123,7 @@ class WorkerKillIT {
               + " simulator_llm_calls=%d%n",
           service, COMPANIES, completedAtKill, research.getString("status"), finishedMs, longestStallMs, searchFailures, analysisFailures, simSearches, llmCalls);
 
-      assertThat(research.getString("status")).as(research.encode() + cluster.logs()).isEqualTo("done");
+      assertThat(research.getString("status")).as(research.getString("status") + cluster.logs()).isEqualTo("done");
       String results = "FROM company_results WHERE run_id = '" + id + "'";
       assertThat(cluster.count("SELECT count(*) " + results)).isEqualTo(COMPANIES);
       assertThat(cluster.count("SELECT count(DISTINCT domain) " + results)).isEqualTo(COMPANIES);
