@@ -101,6 +101,41 @@ final class ServiceCluster implements AutoCloseable {
     for (Node n : toStart) {
       awaitStartedOrRetry(n);
     }
+    awaitFormed();
+  }
+
+  /**
+   * Until every live gateway sees every live process as a member and reaches db-writer: on a busy
+   * machine a member that missed heartbeats can be dropped and merged back, and work sent meanwhile
+   * finds no handler.
+   */
+  void awaitFormed() throws Exception {
+    int alive = (int) nodes.stream().filter(Node::alive).count();
+    for (Node g : nodes) {
+      if (!g.alive() || !g.services.contains("gateway")) {
+        continue;
+      }
+      boolean withWriter = nodes.stream().anyMatch(x -> x.alive() && x.services.contains("db-writer"));
+      Harness.await(g.name + " sees " + alive + " members" + (withWriter ? " and db-writer" : ""), Duration.ofSeconds(120),
+          () -> {
+            String body = Harness.text(g.api() + "/health/ready");
+            try {
+              int members = -1;
+              boolean postgres = false;
+              for (Object o : new io.vertx.core.json.JsonObject(body).getJsonArray("checks")) {
+                io.vertx.core.json.JsonObject c = (io.vertx.core.json.JsonObject) o;
+                if ("cluster".equals(c.getString("id"))) {
+                  members = c.getJsonObject("data").getJsonArray("members").size();
+                } else if ("postgres".equals(c.getString("id"))) {
+                  postgres = "UP".equals(c.getString("status"));
+                }
+              }
+              return members == alive && (postgres || !withWriter);
+            } catch (RuntimeException e) {
+              return false;
+            }
+          });
+    }
   }
 
   /** A gateway whose HTTP port was taken meanwhile (by any process of the machine) is started again on another. */
@@ -165,6 +200,7 @@ final class ServiceCluster implements AutoCloseable {
     long t0 = System.nanoTime();
     launch(n);
     awaitStartedOrRetry(n);
+    awaitFormed();
     return (System.nanoTime() - t0) / 1_000_000;
   }
 
