@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisRateLimiter implements RateLimiter {
   private static final Logger log = LoggerFactory.getLogger(RedisRateLimiter.class);
-  static final long REDIS_TIMEOUT_MS = 1_000;
+  static final long REDIS_TIMEOUT_MS = 2_000;
   static final long REDIS_RETRY_MS = 2_000;
   /** Redis timing out (slow, not refusing) is waited for this long before the per-process fallback. */
   static final long SLOW_REDIS_GRACE_MS = 10_000;
