@@ -160,7 +160,26 @@ public final class EngineMain {
     for (String name : services) {
       Supplier<? extends Deployable> factory = Services.ALL.get(name);
       DeploymentOptions options = new DeploymentOptions().setConfig(config.toJson()).setInstances(instances);
-      chain = chain.compose(v -> vertx.deployVerticle(factory, options).mapEmpty());
+      chain = chain.compose(v -> vertx.deployVerticle(factory, options)).map(id -> {
+        DEPLOYED.add(0, id);
+        return null;
+      });
+    }
+    return chain;
+  }
+
+  /** Deployment ids of the services, last deployed first: the order of a graceful stop. */
+  private static final List<String> DEPLOYED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /**
+   * Undeploys the services one at a time in reverse order of deployment: the gateway first (it
+   * stops taking work and hands its research jobs back while db-writer still stores), db-writer
+   * last (it flushes what every other service sent).
+   */
+  private static Future<Void> undeployInOrder(Vertx vertx) {
+    Future<Void> chain = Future.succeededFuture();
+    for (String id : DEPLOYED) {
+      chain = chain.compose(v -> vertx.undeploy(id).recover(err -> Future.succeededFuture()));
     }
     return chain;
   }
@@ -193,7 +212,9 @@ public final class EngineMain {
       Logging.direct(java.util.logging.Level.INFO, name, "shutting down: undeploying services, leaving the cluster");
       boolean clean = true;
       try {
-        vertx.close().await(30, TimeUnit.SECONDS);
+        long t0 = System.nanoTime();
+        undeployInOrder(vertx).await(25, TimeUnit.SECONDS);
+        vertx.close().await(Math.max(5, 30 - (System.nanoTime() - t0) / 1_000_000_000L), TimeUnit.SECONDS);
         Logging.direct(java.util.logging.Level.INFO, name, "stopped");
       } catch (Exception e) {
         clean = false;

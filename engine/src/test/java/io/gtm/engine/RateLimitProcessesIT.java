@@ -70,7 +70,10 @@ class RateLimitProcessesIT {
         Thread.sleep(200);
       }
       JsonObject stats = sim.stats("tavily");
-      assertThat(stats.getLong("requests_total")).as("the limit is used, and not exceeded").isEqualTo(RPM);
+      // used (at least 95 %, the contract's figure: on a loaded machine a Redis answer that comes too
+      // late spends a slot nobody uses), and never exceeded
+      assertThat(stats.getLong("requests_total")).as("the limit is used, and not exceeded")
+          .isBetween((long) Math.ceil(RPM * 0.95), (long) RPM);
       assertThat(stats.getLong("max_window_requests")).isLessThanOrEqualTo(RPM);
       assertThat(stats.getLong("rate_limited")).isZero();
     } finally {

@@ -23,12 +23,17 @@ import org.slf4j.LoggerFactory;
  * <p>Waiters queue locally (first come, first served) and one Redis call at a time serves the
  * head of the queue; a refused head waits on a timer for exactly the time the script named.
  * When Redis cannot be reached the limiter falls back to a per-process {@link SlidingWindow}
- * with one WARNING line, and goes back to Redis once it answers again.
+ * with one WARNING line, and goes back to Redis once it answers again. A Redis that is only slow
+ * (calls time out) is waited for up to {@link #SLOW_REDIS_GRACE_MS} first: on a loaded machine a
+ * late answer is no reason to grant outside the shared window.
  */
 public final class RedisRateLimiter implements RateLimiter {
   private static final Logger log = LoggerFactory.getLogger(RedisRateLimiter.class);
-  static final long REDIS_TIMEOUT_MS = 1_000;
+  static final long REDIS_TIMEOUT_MS = 2_000;
   static final long REDIS_RETRY_MS = 2_000;
+  /** Redis timing out (slow, not refusing) is waited for this long before the per-process fallback. */
+  static final long SLOW_REDIS_GRACE_MS = 10_000;
+  static final long SLOW_REDIS_RETRY_MS = 50;
 
   // KEYS[1] grants (zset), KEYS[2] sum of weights in the window; ARGV limit, windowMs, weight, id
   static final String SCRIPT = """
@@ -79,6 +84,8 @@ public final class RedisRateLimiter implements RateLimiter {
   private boolean busy;
   private boolean fallback;
   private long lastRedisFailure;
+  /** When the current run of Redis timeouts began (-1: Redis answered last time). */
+  private long slowSince = -1;
 
   private record Waiter(long weight, Promise<Void> promise, Context context) {}
 
@@ -167,6 +174,7 @@ public final class RedisRateLimiter implements RateLimiter {
         .timeout(REDIS_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
         .map(r -> {
           synchronized (this) {
+            slowSince = -1;
             if (fallback) {
               fallback = false;
               log.info("rate limit {}: Redis is back, the limit is cluster-wide again", name);
@@ -177,7 +185,19 @@ public final class RedisRateLimiter implements RateLimiter {
         .recover(err -> {
           // Redis errors (ErrorType) are Throwables that are not Exceptions: recover sees them all
           synchronized (this) {
-            lastRedisFailure = clock.getAsLong();
+            long now = clock.getAsLong();
+            if (!fallback && isTimeout(err)) {
+              // slow, not gone (a loaded machine): keep asking Redis rather than grant outside the
+              // shared window, unless it stays silent for SLOW_REDIS_GRACE_MS
+              if (slowSince < 0) {
+                slowSince = now;
+              }
+              if (now - slowSince < SLOW_REDIS_GRACE_MS) {
+                return Future.succeededFuture(SLOW_REDIS_RETRY_MS);
+              }
+            }
+            slowSince = -1;
+            lastRedisFailure = now;
             if (!fallback) {
               fallback = true;
               log.warn("rate limit {}: Redis unreachable ({}), enforcing {} per {} ms in this process only",
@@ -186,6 +206,10 @@ public final class RedisRateLimiter implements RateLimiter {
           }
           return Future.succeededFuture(localDecide(weight));
         });
+  }
+
+  private static boolean isTimeout(Throwable err) {
+    return err instanceof java.util.concurrent.TimeoutException || err.getClass().getSimpleName().contains("Timeout");
   }
 
   private synchronized long localDecide(long weight) {

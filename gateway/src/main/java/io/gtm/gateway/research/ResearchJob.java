@@ -66,6 +66,8 @@ public final class ResearchJob {
   private static final long CALL_TIMEOUT_MS = 180_000;
   /** One write's deadline: a db-writer that died with it in flight is sent it again after this. */
   static final long WRITE_DEADLINE_MS = 30_000;
+  /** Each step of a hand-back (storing that the job has no owner, storing its last events) takes at most this. */
+  static final long RELEASE_STEP_MS = 5_000;
 
   /** Jobs running in this process, by id. */
   static final Map<String, ResearchJob> RUNNING = new ConcurrentHashMap<>();
@@ -698,11 +700,15 @@ public final class ResearchJob {
       evidence.clear();
       readyForAnalysis.clear();
       stopHere();
+      // results still being written are not waited for: the next owner redoes a domain not stored yet,
+      // and a late write of the same row is an idempotent upsert. Each step is bounded: a stop is short.
       Future<Void> handed = !handBack ? Future.succeededFuture()
-          : Future.join(new ArrayList<>(resultWrites)).transform(ar -> write("research_runs", new JsonObject().put("id", id)
-              .put("completed_companies", domainsCompleted).put("searches_executed", searchesBefore + searchesCompleted)
-              .put("owner_node", (Object) null).put("heartbeat_at", (Object) null), MAX_WRITE_ATTEMPTS));
-      handed.eventually(() -> events.flush()).eventually(() -> events.close()).onComplete(ar -> {
+          : bounded(vertx.eventBus().request(Addresses.DB_WRITE, new DbWrite("research_runs", List.of(new JsonObject()
+              .put("id", id).put("completed_companies", domainsCompleted)
+              .put("searches_executed", searchesBefore + searchesCompleted)
+              .put("owner_node", (Object) null).put("heartbeat_at", (Object) null))).toJson(),
+              new DeliveryOptions().setSendTimeout(RELEASE_STEP_MS)), RELEASE_STEP_MS);
+      handed.transform(ar -> bounded(events.close(), RELEASE_STEP_MS)).onComplete(ar -> {
         done.tryFail(new io.gtm.common.ApiException(io.gtm.common.ErrorCode.UNAVAILABLE, "research job " + id
             + " moved to another gateway (" + reason + "); follow it with GET /api/research/jobs/" + id));
         p.complete();
@@ -714,6 +720,17 @@ public final class ResearchJob {
   private static Counter jobsCompleted(String outcome) {
     return Counter.builder(MetricNames.JOBS_COMPLETED).tag(MetricNames.TAG_KIND, KIND).tag(MetricNames.TAG_OUTCOME, outcome)
         .register(Metrics.registry());
+  }
+
+  /** Completes when {@code f} does or after {@code ms}, whichever is first (never fails). */
+  private Future<Void> bounded(Future<?> f, long ms) {
+    Promise<Void> p = Promise.promise();
+    long timer = vertx.setTimer(ms, t -> p.tryComplete());
+    f.onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      p.tryComplete();
+    });
+    return p.future();
   }
 
   private boolean isOver() {
