@@ -37,7 +37,7 @@ class DbWriterKillIT {
     vertx = Vertx.vertx();
     sim = Simulator.start(vertx, 0).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     for (String p : new String[] {"tavily", "newsapi", "greenhouse"}) {
-      sim.configure(p, new JsonObject().put("latency_median_ms", 150).put("latency_p99_ms", 400));
+      sim.configure(p, new JsonObject().put("latency_median_ms", 300).put("latency_p99_ms", 600));
     }
     sim.configure("openai", new JsonObject().put("latency_median_ms", 80).put("latency_p99_ms", 200));
   }
@@ -76,7 +76,7 @@ class DbWriterKillIT {
       Harness.await("both jobs under way and rows queued in the writer", Duration.ofSeconds(120), () -> {
         JsonObject r = Harness.getJson(api + "/api/research/jobs/" + researchId);
         JsonObject d = Harness.getJson(api + "/api/documents/" + docId);
-        if (r == null || d == null || r.getInteger("completed_companies", 0) < 10 || d.getInteger("chapters_done", 0) < 2) {
+        if (r == null || d == null || r.getInteger("completed_companies", 0) < 10 || d.getInteger("chapters_done", 0) < 1) {
           return false;
         }
         atKill[0] = r;
@@ -92,6 +92,7 @@ class DbWriterKillIT {
       int rowsAtKill = cluster.count("SELECT count(*) " + results);
       int chaptersAtKill = cluster.count("SELECT count(*) " + chapters + " AND status = 'done'");
       assertThat(researchAtKill.getString("status")).as("the research was still running at the kill").isEqualTo("running");
+      assertThat(rowsAtKill).as("result rows at the kill (the batch must outlast the wait for the book)").isLessThan(COMPANIES - 20);
 
       long restartMs = cluster.startAgain(writer);
       long upAt = System.nanoTime();
@@ -127,8 +128,8 @@ class DbWriterKillIT {
           .isLessThan(RESEND_BOUND.toMillis());
       assertThat(firstChapterMs).as("first chapter stored after the new writer is up (chapter writes resent)")
           .isLessThan(RESEND_BOUND.toMillis());
-      // a batch of this size takes ~30 s: the rest of it must not wait for a long send timeout
-      assertThat(researchAfterUpMs).as("research finished after the new writer is up").isLessThan(90_000);
+      // the rest of the batch takes about a minute: it must not also wait for a long send timeout (was 180 s)
+      assertThat(researchAfterUpMs).as("research finished after the new writer is up").isLessThan(120_000);
       assertThat(research.getString("status")).as(research.getString("status") + cluster.logs()).isEqualTo("done");
       assertThat(research.getInteger("completed_companies")).isEqualTo(COMPANIES);
       assertThat(cluster.count("SELECT count(*) " + results)).as("company_results rows").isEqualTo(COMPANIES);
