@@ -193,7 +193,9 @@ public final class ResearchRoutes {
               }
               return state.put("offset", offset).put("limit", limit).put("results", results);
             }))
-        .onSuccess(json -> ctx.response().putHeader("Content-Type", "application/json").end(json.encode()))
+        // a page of up to MAX_PAGE results is encoded on a worker, not on the event loop serving HTTP
+        .compose(json -> vertx.executeBlocking(json::encode, false))
+        .onSuccess(text -> ctx.response().putHeader("Content-Type", "application/json").end(text))
         .onFailure(err -> fail(ctx, err));
   }
 
