@@ -43,7 +43,9 @@ public final class GatewayVerticle extends VerticleBase {
 
   /**
    * @param busyLoops the event-loop threads of the other services' verticles in this process, read
-   *                  when the verticle starts: the HTTP server avoids them where it can
+   *                  when the verticle starts: the HTTP server avoids them where it can, and adds
+   *                  its own (a further gateway instance avoids it too); a mutable, thread-safe
+   *                  collection, or an empty one for no placement
    */
   public GatewayVerticle(Collection<Thread> busyLoops) {
     this.busyLoops = busyLoops;
@@ -80,17 +82,19 @@ public final class GatewayVerticle extends VerticleBase {
     }
     return EventLoops.loopOf(vertx, context).compose(own -> EventLoops.contexts(vertx).map(byLoop -> {
       Context best = context;
-      long bestCount = count(own);
+      Thread bestLoop = own;
       for (Map.Entry<Thread, Context> e : byLoop.entrySet()) {
-        long n = count(e.getKey());
-        if (n < bestCount) {
+        if (count(e.getKey()) < count(bestLoop)) {
           best = e.getValue();
-          bestCount = n;
+          bestLoop = e.getKey();
         }
       }
       if (best != context) {
-        log.debug("HTTP served on an event loop shared by {} other service verticle(s) instead of {}", bestCount, count(own));
+        log.debug("HTTP served on an event loop shared by {} other service verticle(s) instead of {}",
+            count(bestLoop), count(own));
       }
+      // a further gateway instance of this process serves HTTP on another loop where it can
+      busyLoops.add(bestLoop);
       return best;
     }));
   }
