@@ -2,6 +2,7 @@ package io.gtm.gateway.research;
 
 import io.gtm.common.metrics.MetricNames;
 import io.gtm.common.metrics.Metrics;
+import io.gtm.search.ChannelPool;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -64,6 +65,13 @@ class ResearchBench {
       for (int c = 0; c < CHANNELS.size(); c++) {
         serviceBefore[c] = latencyTimer(CHANNELS.get(c)).totalTime(TimeUnit.SECONDS);
       }
+      ChannelPool[] pools = new ChannelPool[CHANNELS.size()];
+      double[] busyBefore = new double[CHANNELS.size()];
+      for (int c = 0; c < CHANNELS.size(); c++) {
+        pools[c] = ChannelPool.named(vertx, CHANNELS.get(c), parallel, Metrics.registry());
+        busyBefore[c] = pools[c].busySeconds();
+      }
+      long[] poolSamples = new long[3]; // samples while searching, of them with a free slot, waiting tasks summed
       long liveBefore = usedAfterGc();
       HttpClient http = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(1));
       long[] counts = new long[2]; // results seen, bytes
@@ -129,6 +137,13 @@ class ResearchBench {
           job = ResearchJob.RUNNING.values().stream().findFirst().orElse(null);
         } else {
           peakOpen = Math.max(peakOpen, job.openDomains());
+          if (job.openDomains() > 0 && !job.done().isComplete()) {
+            for (ChannelPool pool : pools) {
+              poolSamples[0]++;
+              poolSamples[1] += pool.inFlight() < pool.limit() ? 1 : 0;
+              poolSamples[2] += pool.waiting();
+            }
+          }
         }
         peakUsed = Math.max(peakUsed, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         if (System.currentTimeMillis() >= nextGc) {
@@ -158,11 +173,13 @@ class ResearchBench {
       // plus the strategies call and the last domain's analysis
       double busiest = 0;
       StringBuilder perChannel = new StringBuilder();
+      StringBuilder slots = new StringBuilder();
       for (int c = 0; c < CHANNELS.size(); c++) {
         Timer t = latencyTimer(CHANNELS.get(c));
         double service = t.totalTime(TimeUnit.SECONDS) - serviceBefore[c];
         busiest = Math.max(busiest, service / parallel);
         perChannel.append(String.format(" %s=%.2fs", CHANNELS.get(c), service / parallel));
+        slots.append(String.format(" %s=%.2fs", CHANNELS.get(c), (pools[c].busySeconds() - busyBefore[c]) / parallel));
       }
       double bound = busiest + stages.getDouble("strategies") + stages.getDouble("last_analysis");
       System.out.printf("BENCH research domains=%d strategies=%d searches=%d failed=%d latency=%d/%dms parallel=%d "
@@ -174,6 +191,12 @@ class ResearchBench {
           makespan, wall, searches / makespan, bound, perChannel, stages.getDouble("strategies"),
           stages.getDouble("last_analysis"), makespan / bound, stages.getDouble("after_last_search"), peakOpen,
           peakUsed >> 20, liveBefore >> 20, peakLive >> 20, peakLiveReading >> 20, counts[0], counts[1] >> 20);
+      // slot time: from a pool slot's handover to its release (service time + starting the call on
+      // the event loop); a slot free while the job searches is idle capacity
+      System.out.printf("BENCH pools slot_time/pool:%s; samples with a free slot %.1f%%, waiting tasks %.1f on average "
+              + "(load average %.1f)%n", slots, 100.0 * poolSamples[1] / Math.max(1, poolSamples[0]),
+          (double) poolSamples[2] / Math.max(1, poolSamples[0]),
+          ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
       System.out.printf("BENCH live heap after GC (domains completed:MB, read@results read:MB):%s%n", liveTrace);
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
