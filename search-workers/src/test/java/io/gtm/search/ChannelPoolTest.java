@@ -86,6 +86,36 @@ class ChannelPoolTest {
   }
 
   @Test
+  void aCallFinishingUnderAnotherMessagesContextStillStartsTheNextAtOnce(Vertx vertx, VertxTestContext ctx) {
+    // as in search-workers: each bus message runs under a context of its own on the verticle's
+    // event loop, and a search finishes under whichever context its client completed on
+    String name = "test-" + UUID.randomUUID();
+    String submit = "pool-test.submit." + name;
+    String finish = "pool-test.finish." + name;
+    List<Promise<String>> started = new ArrayList<>();
+    vertx.runOnContext(v -> {
+      ChannelPool pool = ChannelPool.named(vertx, name, 1, new SimpleMeterRegistry());
+      vertx.eventBus().<String>consumer(submit, msg -> pool.submit(vertx, 1, () -> {
+        Promise<String> p = Promise.promise();
+        started.add(p);
+        return p.future();
+      }).onSuccess(msg::reply));
+      vertx.eventBus().<String>consumer(finish, msg -> ctx.verify(() -> {
+        assertThat(started).hasSize(1);
+        started.get(0).complete("first");
+        assertThat(started).hasSize(2);
+        msg.reply("ok");
+      }));
+      vertx.eventBus().request(submit, "a").onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+        assertThat(r.body()).isEqualTo("first");
+        ctx.completeNow();
+      })));
+      vertx.eventBus().request(submit, "b");
+      vertx.eventBus().request(finish, "go").onFailure(ctx::failNow);
+    });
+  }
+
+  @Test
   void callsThatFinishAtOnceDoNotNestWithoutBound(Vertx vertx, VertxTestContext ctx) {
     String name = "test-" + UUID.randomUUID();
     int calls = 20_000;
