@@ -80,6 +80,7 @@ class ResearchBench {
       StringBuilder tail = new StringBuilder();
       Promise<Void> whole = Promise.promise();
       long t0 = System.nanoTime();
+      long cpu0 = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
       boolean viaJobs = "jobs".equals(System.getProperty("bench.via"));
       if (viaJobs) {
         // POST /api/research/jobs, then the results read back a page at a time once the job is done
@@ -197,6 +198,13 @@ class ResearchBench {
               + "(load average %.1f)%n", slots, 100.0 * poolSamples[1] / Math.max(1, poolSamples[0]),
           (double) poolSamples[2] / Math.max(1, poolSamples[0]),
           ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+      // this JVM's CPU time (simulator, engine and benchmark together): the work done, whatever the
+      // other processes on the machine leave to it
+      double cpu = (((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+          .getProcessCpuTime() - cpu0) / 1e9;
+      System.out.printf("BENCH cpu=%.1fs (%.2f ms per search), %.2f of this machine's %d cores on average%n", cpu,
+          cpu * 1000 / Math.max(1, summary.getLong("total_searches_executed")), cpu / wall,
+          Runtime.getRuntime().availableProcessors());
       System.out.printf("BENCH live heap after GC (domains completed:MB, read@results read:MB):%s%n", liveTrace);
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
