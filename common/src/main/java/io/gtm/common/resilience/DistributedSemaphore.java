@@ -22,15 +22,18 @@ import org.slf4j.LoggerFactory;
  * a sorted set of leases scored by their expiry (Redis time). Holders renew their leases every
  * {@code leaseMs / 3}; a dead process's leases expire and the permits come back. Waiters queue
  * locally (FIFO) and are served at once when a local permit is released, and by polling every
- * {@code pollMs} for permits released elsewhere. When Redis is unreachable the limit holds per
- * process (one WARNING line) until Redis answers again.
+ * {@code pollMs} for permits released elsewhere. A process refused a permit is marked waiting (for
+ * a second or so); {@link #othersWaiting()} tells holders elsewhere, which then give permits back
+ * rather than pass them on, and let the waiting process try first. When Redis is unreachable the
+ * limit holds per process (one WARNING line) until Redis answers again.
  */
 public final class DistributedSemaphore {
   private static final Logger log = LoggerFactory.getLogger(DistributedSemaphore.class);
   public static final long DEFAULT_LEASE_MS = 30_000;
   public static final long DEFAULT_POLL_MS = 20;
 
-  // KEYS[1] leases; ARGV limit, leaseMs, id -> 1 granted, 0 full
+  // KEYS[1] leases, KEYS[2] processes waiting; ARGV limit, leaseMs, id, process, waitMs -> 1 granted, 0 full
+  // (a process refused a permit is marked waiting for waitMs, so holders elsewhere know to give theirs back)
   private static final String ACQUIRE = """
       local t = redis.call('TIME')
       local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -38,9 +41,23 @@ public final class DistributedSemaphore {
       if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
         redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[3])
         redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) * 2)
+        redis.call('ZREM', KEYS[2], ARGV[4])
         return 1
       end
+      redis.call('ZADD', KEYS[2], now + tonumber(ARGV[5]), ARGV[4])
+      redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[5]) * 2)
       return 0
+      """;
+  // KEYS[1] processes waiting; ARGV process -> how many other processes wait for a permit
+  private static final String OTHERS_WAITING = """
+      local t = redis.call('TIME')
+      local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+      redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+      local n = redis.call('ZCARD', KEYS[1])
+      if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+        n = n - 1
+      end
+      return n
       """;
   // KEYS[1] leases; ARGV leaseMs, ids... -> renews the leases still held
   private static final String RENEW = """
@@ -63,7 +80,11 @@ public final class DistributedSemaphore {
   private final AtomicLong ids = new AtomicLong();
   private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
   private final Set<String> held = ConcurrentHashMap.newKeySet();
+  private final String waitingKey;
+  private final long waitMarkMs;
   private final long renewTimer;
+  private final long othersTimer;
+  private volatile boolean othersWaiting;
   private boolean busy;
   private boolean pollScheduled;
   private boolean fallback;
@@ -85,7 +106,10 @@ public final class DistributedSemaphore {
     this.limit = limit;
     this.leaseMs = leaseMs;
     this.pollMs = pollMs;
+    this.waitingKey = key + ":waiting";
+    this.waitMarkMs = Math.max(1_000, 10 * pollMs);
     this.renewTimer = vertx.setPeriodic(Math.max(1, leaseMs / 3), id -> renew());
+    this.othersTimer = vertx.setPeriodic(Math.max(50, 5 * pollMs), id -> checkOthersWaiting());
   }
 
   /**
@@ -118,13 +142,37 @@ public final class DistributedSemaphore {
     synchronized (this) {
       waiters.addLast(new Waiter(p, vertx.getOrCreateContext()));
     }
-    pump();
+    if (othersWaiting) {
+      vertx.setTimer(pollMs, t -> pump()); // another process waits: it gets a chance at the next free permit
+    } else {
+      pump();
+    }
     return p.future();
+  }
+
+  /**
+   * True when another process was refused a permit lately (checked every {@code 5 x pollMs} while
+   * this one holds permits). A holder that hands its permits from call to call should give one
+   * back now and then while this is true; while it is false, nobody else is waiting.
+   */
+  public boolean othersWaiting() {
+    return othersWaiting;
   }
 
   /** Stops renewing leases (the held ones then expire); call when the owner stops. */
   public void close() {
     vertx.cancelTimer(renewTimer);
+    vertx.cancelTimer(othersTimer);
+  }
+
+  private void checkOthersWaiting() {
+    if (held.isEmpty()) {
+      othersWaiting = false;
+      return;
+    }
+    redis.send(Request.cmd(Command.EVAL).arg(OTHERS_WAITING).arg(1).arg(waitingKey).arg(idPrefix))
+        .onSuccess(r -> othersWaiting = r.toInteger() > 0)
+        .onFailure(err -> othersWaiting = true); // unknown: be fair
   }
 
   private void pump() {
@@ -175,7 +223,8 @@ public final class DistributedSemaphore {
         return Future.succeededFuture(takeLocal());
       }
     }
-    Request eval = Request.cmd(Command.EVAL).arg(ACQUIRE).arg(1).arg(key).arg(limit).arg(leaseMs).arg(id);
+    Request eval = Request.cmd(Command.EVAL).arg(ACQUIRE).arg(2).arg(key).arg(waitingKey).arg(limit).arg(leaseMs)
+        .arg(id).arg(idPrefix).arg(waitMarkMs);
     return redis.send(eval).timeout(1, TimeUnit.SECONDS).map(r -> {
       synchronized (this) {
         if (fallback) {
@@ -239,8 +288,14 @@ public final class DistributedSemaphore {
         return;
       }
       held.remove(id);
-      redis.send(Request.cmd(Command.ZREM).arg(key).arg(id))
-          .onComplete(ar -> pump());
+      redis.send(Request.cmd(Command.ZREM).arg(key).arg(id)).onComplete(ar -> {
+        if (othersWaiting) {
+          // another process polls for this permit: its turn first, the waiters here try after a poll
+          vertx.setTimer(pollMs, t -> pump());
+        } else {
+          pump();
+        }
+      });
     }
 
     @Override
