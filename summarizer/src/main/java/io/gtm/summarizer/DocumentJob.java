@@ -75,6 +75,7 @@ final class DocumentJob {
   private volatile long lastProgress = LlmDispatcher.now();
   private long lastCounterWrite;
   private boolean counterWriteScheduled;
+  private boolean firstCall;
 
   DocumentJob(Vertx vertx, JsonObject row, SummarizerConfig config, LlmClient llm,
               SummaryCache cache, SummarizerMetrics metrics, Runnable wake, Consumer<DocumentJob> ended) {
@@ -303,6 +304,10 @@ final class DocumentJob {
       return Future.succeededFuture(() -> { });
     }
     long t0 = System.nanoTime();
+    if (!firstCall) {
+      firstCall = true;
+      log.info("document {}: first LLM call {} ms after its claim", id, (t0 - claimedNs) / 1_000_000);
+    }
     llmCalls++;
     Future<LlmResponse> answer;
     try {

@@ -110,6 +110,9 @@ public final class DistributedSemaphore {
     this.waitMarkMs = Math.max(1_000, 10 * pollMs);
     this.renewTimer = vertx.setPeriodic(Math.max(1, leaseMs / 3), id -> renew());
     this.othersTimer = vertx.setPeriodic(Math.max(50, 5 * pollMs), id -> checkOthersWaiting());
+    // the connection is opened now, not on the way to the first permit
+    redis.send(Request.cmd(Command.PING)).onFailure(err -> log.debug("semaphore {}: Redis not answering yet: {}", key,
+        err.getMessage()));
   }
 
   /**
