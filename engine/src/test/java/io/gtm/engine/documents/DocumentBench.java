@@ -50,6 +50,11 @@ class DocumentBench {
     sim.configure("openai", new JsonObject().put("latency_median_ms", base).put("latency_p99_ms", base)
         .put("latency_ms_per_1k_tokens", per1k).put("error_500_rate", errors));
     Map<String, String> env = DocumentStack.testEnv();
+    // a database of the benchmark's own: the tests' database is shared with other modules' runs,
+    // whose start cancels the documents left in work there (this one included)
+    String database = System.getProperty("bench.database", "gtm_documents_bench");
+    DocumentStack.ensureDatabase(database);
+    env.put("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/" + database);
     env.put("LLM_PROVIDER", "openai");
     env.put("LLM_BASE_URL", sim.openAiBaseUrl());
     env.put("LLM_API_KEY", "sk-bench");
