@@ -60,7 +60,7 @@ final class DocumentJob {
   private final Runnable wake;
   private final Consumer<DocumentJob> ended;
 
-  private State state = State.LOADING;
+  private volatile State state = State.LOADING;
   private Future<Void> planStored = Future.succeededFuture();
   private final long claimedNs = System.nanoTime();
   private JobEventLog events;
@@ -223,24 +223,30 @@ final class DocumentJob {
       work.add(s.work());
     }
     schedule = new DocumentSchedule(work, config.reduceInputChars(), config.taskAttempts(), config.retryBackoffMs());
-    long t0 = System.nanoTime();
-    // every chapter to do is chunked here in book order, ahead of the schedule (which then mostly
-    // finds its chunks cut), with the rows of the chapters not stored yet
-    Future<List<JsonObject>> rows = vertx.executeBlocking(() -> {
-      int chunks = 0;
-      for (ChapterWork w : work) {
-        chunks += w.chunks().size();
-      }
+    // the rows of the chapters not stored yet (content hashes on a worker: the whole book's text);
+    // their chunk counts are stored with their results
+    Future<List<JsonObject>> rows = missing.isEmpty() ? Future.succeededFuture(List.of()) : vertx.executeBlocking(() -> {
       List<JsonObject> out = new ArrayList<>();
       for (Split s : missing) {
         out.add(new JsonObject().put("document_id", id).put("number", s.chapter().number())
-            .put("heading", s.chapter().heading()).put("status", "pending").put("content_hash", sha256(s.chapter().text()))
-            .put("chunks", s.work().chunks().size()));
+            .put("heading", s.chapter().heading()).put("status", "pending").put("content_hash", sha256(s.chapter().text())));
       }
-      log.info("document {}: {} chunks in the {} chapters to do, cut in {} ms", id, chunks, work.size(),
-          (System.nanoTime() - t0) / 1_000_000);
       return out;
     }, false);
+    // meanwhile every chapter to do is chunked in book order, ahead of the schedule (which then
+    // mostly finds its chunks cut instead of cutting them on the event loop)
+    long t0 = System.nanoTime();
+    vertx.executeBlocking(() -> {
+      int chunks = 0;
+      for (ChapterWork w : work) {
+        if (!active()) {
+          break;
+        }
+        chunks += w.chunks().size();
+      }
+      return chunks;
+    }, false).onSuccess(chunks -> log.info("document {}: {} chunks in the {} chapters to do, cut in {} ms", id, chunks,
+        work.size(), (System.nanoTime() - t0) / 1_000_000));
     planStored = splitting
         .compose(v -> rows)
         .compose(r -> r.isEmpty() ? Future.succeededFuture() : write("chapters", r.toArray(JsonObject[]::new)))
@@ -395,7 +401,8 @@ final class DocumentJob {
     }
     pendingStores++;
     mapCache.remove(o.number());
-    JsonObject chapterRow = new JsonObject().put("document_id", id).put("number", o.number());
+    JsonObject chapterRow = new JsonObject().put("document_id", id).put("number", o.number())
+        .put("chunks", schedule.chunksOf(o.number()).size());
     if (o.done()) {
       chapterRow.put("status", "done").put("summary", o.summary()).put("title", o.title()).put("preview", o.preview())
           .putNull("error");

@@ -33,7 +33,11 @@ final class LlmDispatcher {
   /** Longest time a permit is kept with no call for it (for a lookup under way). */
   static final long SPARE_MS = 50;
 
-  private record Miss(DocumentJob job, DocumentJob.Prepared call) {}
+  /** A task to call; ordered by its document's arrival, then its chapter, then when it missed. */
+  private record Miss(long jobOrder, DocumentJob job, DocumentJob.Prepared call, long seq) {}
+
+  private static final java.util.Comparator<Miss> CALL_ORDER = java.util.Comparator.comparingLong(Miss::jobOrder)
+      .thenComparingInt(m -> m.call().task().chapter()).thenComparingLong(Miss::seq);
 
   /** A permit held here and how many calls it served in a row (identity, not value, equality). */
   private static final class Held {
@@ -50,7 +54,15 @@ final class LlmDispatcher {
   private final int limit;
   private final LlmPermits permits;
   private final List<DocumentJob> jobs = new ArrayList<>();
-  private final ArrayDeque<Miss> toCall = new ArrayDeque<>();
+  /**
+   * Misses waiting for a call slot, the lowest chapter of the oldest document first: a chapter's
+   * reduce and title calls, which come after its maps, overtake the maps of later chapters, so
+   * chapters finish one after the other (a steady stream) rather than all towards the end.
+   */
+  private final java.util.PriorityQueue<Miss> toCall = new java.util.PriorityQueue<>(CALL_ORDER);
+  private final java.util.Map<DocumentJob, Long> jobOrder = new java.util.IdentityHashMap<>();
+  private long jobsAdded;
+  private long missSeq;
   /** Permits held by calls in flight, given back when the dispatcher closes (abandoned calls never end). */
   private final Set<Held> held = new java.util.HashSet<>();
   /** Permits kept for a call not yet known (also in {@code held}). */
@@ -100,6 +112,7 @@ final class LlmDispatcher {
 
   void add(DocumentJob job) {
     jobs.add(job);
+    jobOrder.put(job, jobsAdded++);
     pump();
   }
 
@@ -112,6 +125,7 @@ final class LlmDispatcher {
   void remove(DocumentJob job) {
     jobs.remove(job);
     toCall.removeIf(m -> m.job == job);
+    jobOrder.remove(job);
   }
 
   void close() {
@@ -128,6 +142,7 @@ final class LlmDispatcher {
       vertx.cancelTimer(timer);
     }
     jobs.clear();
+    jobOrder.clear();
     toCall.clear();
   }
 
@@ -163,7 +178,7 @@ final class LlmDispatcher {
       if (kept != null) {
         held.remove(kept);
       }
-      startCall(toCall.pollFirst(), kept);
+      startCall(toCall.poll(), kept);
     }
     long now = now();
     while (calling + looking + toCall.size() < 2 * limit) {
@@ -190,7 +205,7 @@ final class LlmDispatcher {
         } else if (found != null && found.cached() != null) {
           job.answered(t, found.cached());
         } else if (found != null && job.active()) {
-          toCall.addLast(new Miss(job, found.call()));
+          toCall.add(new Miss(jobOrder.getOrDefault(job, Long.MAX_VALUE), job, found.call(), missSeq++));
         }
         pump();
       });
@@ -214,7 +229,7 @@ final class LlmDispatcher {
     permit.onComplete(p -> {
       if (p.failed()) { // no permit (the store failed for good): the task goes back as a miss
         calling--;
-        toCall.addFirst(m);
+        toCall.add(m);
         vertx.setTimer(100, t -> pump());
         return;
       }
@@ -228,7 +243,7 @@ final class LlmDispatcher {
         // the permit first goes to the next call (or waits for one being looked up), then the answer is applied
         Held again = new Held(permitHeld.release, permitHeld.uses + 1);
         boolean mayKeep = again.uses < MAX_HANDOFFS || !permits.contended();
-        Miss next = mayKeep ? toCall.pollFirst() : null;
+        Miss next = mayKeep ? toCall.poll() : null;
         if (next != null) {
           startCall(next, again);
         } else if (mayKeep && looking > 0) {
