@@ -7,6 +7,8 @@ import io.gtm.common.logging.Logging;
 import io.gtm.common.metrics.Metrics;
 import io.gtm.common.metrics.MetricsServer;
 import io.gtm.simulator.SimulatorVerticle;
+import io.gtm.gateway.GatewayVerticle;
+import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
@@ -157,8 +159,11 @@ public final class EngineMain {
     // one lag probe per event loop (Vert.x's default pool: 2 per core), read by the dashboards
     Future<Void> chain = vertx.deployVerticle(io.gtm.common.metrics.EventLoopProbe::new,
         new DeploymentOptions().setInstances(2 * Runtime.getRuntime().availableProcessors())).mapEmpty();
+    // the event loops the other services' verticles run on: the gateway serves HTTP away from them where it can
+    java.util.Collection<Thread> serviceLoops = new java.util.concurrent.ConcurrentLinkedQueue<>();
     for (String name : services) {
-      Supplier<? extends Deployable> factory = Services.ALL.get(name);
+      Supplier<? extends Deployable> factory = name.equals(GatewayVerticle.SERVICE)
+          ? () -> new GatewayVerticle(serviceLoops) : recordingLoop(Services.ALL.get(name), serviceLoops);
       DeploymentOptions options = new DeploymentOptions().setConfig(config.toJson()).setInstances(instances);
       chain = chain.compose(v -> vertx.deployVerticle(factory, options)).map(id -> {
         DEPLOYED.add(0, id);
@@ -166,6 +171,29 @@ public final class EngineMain {
       });
     }
     return chain;
+  }
+
+  /** Each verticle the factory makes adds the thread of its event loop to {@code loops} as it is deployed. */
+  static Supplier<Deployable> recordingLoop(Supplier<? extends Deployable> factory, java.util.Collection<Thread> loops) {
+    return () -> {
+      Deployable service = factory.get();
+      return new Deployable() {
+        @Override
+        public Future<?> deploy(Context context) throws Exception {
+          if (Vertx.currentContext() == context) {
+            loops.add(Thread.currentThread());
+          } else {
+            context.runOnContext(v -> loops.add(Thread.currentThread()));
+          }
+          return service.deploy(context);
+        }
+
+        @Override
+        public Future<?> undeploy(Context context) throws Exception {
+          return service.undeploy(context);
+        }
+      };
+    };
   }
 
   /** Deployment ids of the services, last deployed first: the order of a graceful stop. */

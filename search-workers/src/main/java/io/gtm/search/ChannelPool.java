@@ -27,10 +27,15 @@ public final class ChannelPool {
   private static final Map<Vertx, Map<String, ChannelPool>> POOLS = Collections.synchronizedMap(new WeakHashMap<>());
   private static final Map<String, ChannelPool> LATEST = new ConcurrentHashMap<>();
 
+  /** Calls started in a row on one thread by finished ones (beyond it, through the task queue: no deep stacks). */
+  private static final int MAX_HANDOVER_DEPTH = 4;
+  private static final ThreadLocal<int[]> HANDOVER_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+
   private final String name;
   private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
   private int limit;
   private int inFlight;
+  private long busyNanos;
 
   private ChannelPool(String name, int limit) {
     this.name = name;
@@ -75,23 +80,44 @@ public final class ChannelPool {
 
   /**
    * Runs {@code call} once the pool has room, with {@code limit} as the pool's size from now on.
-   * The call starts on the caller's context.
+   * The call starts on the caller's event loop: at once when a slot is handed over on that thread
+   * (a finished call starting the next waiting one), else through the caller context's task queue.
    */
   public <T> Future<T> submit(Vertx vertx, int limit, Supplier<Future<T>> call) {
     Context ctx = vertx.getOrCreateContext();
+    // the caller's event-loop thread: each bus message has a context of its own (a duplicate of the
+    // verticle's), so a finished call releases its slot on the same thread but another context
+    Thread loop = ctx.isEventLoopContext() && Context.isOnEventLoopThread() ? Thread.currentThread() : null;
     Promise<T> promise = Promise.promise();
-    Runnable start = () -> ctx.runOnContext(v -> {
-      Future<T> f;
-      try {
-        f = call.get();
-      } catch (RuntimeException e) {
-        f = Future.failedFuture(e);
+    Runnable start = () -> {
+      long slotTaken = System.nanoTime();
+      Runnable go = () -> {
+        Future<T> f;
+        try {
+          f = call.get();
+        } catch (RuntimeException e) {
+          f = Future.failedFuture(e);
+        }
+        f.onComplete(ar -> {
+          release(slotTaken);
+          promise.handle(ar);
+        });
+      };
+      int[] depth = HANDOVER_DEPTH.get();
+      if ((Vertx.currentContext() == ctx || Thread.currentThread() == loop) && depth[0] < MAX_HANDOVER_DEPTH) {
+        // a queued task waits behind everything else on a busy event loop with the slot idle (60 ms
+        // on average on the loaded benchmark machine, 7 % of the makespan); on the same thread it
+        // starts at once, under the finished call's context (same event loop, so no concurrency)
+        depth[0]++;
+        try {
+          go.run();
+        } finally {
+          depth[0]--;
+        }
+      } else {
+        ctx.runOnContext(v -> go.run());
       }
-      f.onComplete(ar -> {
-        release();
-        promise.handle(ar);
-      });
-    });
+    };
     boolean now;
     synchronized (this) {
       this.limit = Math.max(1, limit);
@@ -108,9 +134,15 @@ public final class ChannelPool {
     return promise.future();
   }
 
-  private void release() {
+  /** Seconds the pool's slots were held, summed over calls (from a slot's handover to its release). */
+  public synchronized double busySeconds() {
+    return busyNanos / 1e9;
+  }
+
+  private void release(long slotTaken) {
     Runnable next;
     synchronized (this) {
+      busyNanos += System.nanoTime() - slotTaken;
       next = inFlight <= limit ? waiting.poll() : null;
       if (next == null) {
         inFlight--;

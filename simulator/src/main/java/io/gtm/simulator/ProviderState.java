@@ -23,10 +23,10 @@ public final class ProviderState {
   private Random latencyRandom;
   private Random contentRandom;
 
-  private final ArrayDeque<Long> accepted = new ArrayDeque<>();
+  private final TimeWindow accepted = new TimeWindow();
   private final ArrayDeque<long[]> acceptedTokens = new ArrayDeque<>();
   private long tokensInWindow;
-  private final ArrayDeque<Long> arrivals = new ArrayDeque<>();
+  private final TimeWindow arrivals = new TimeWindow();
 
   private long requestsTotal;
   private final TreeMap<String, Long> byStatus = new TreeMap<>();
@@ -94,7 +94,7 @@ public final class ProviderState {
     requestsTotal++;
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
-    arrivals.addLast(now);
+    arrivals.add(now);
     prune(arrivals, now);
     maxWindowRequests = Math.max(maxWindowRequests, arrivals.size());
   }
@@ -132,7 +132,7 @@ public final class ProviderState {
     }
     int limit = knobs.rpm;
     if (limit > 0 && accepted.size() >= limit) {
-      long wait = accepted.peekFirst() + knobs.windowMs - now;
+      long wait = accepted.oldest() + knobs.windowMs - now;
       return new Admission(false, false, Math.max(1, wait), limit, 0, Math.max(1, wait), knobs.tpm,
           Math.max(0, knobs.tpm - tokensInWindow));
     }
@@ -150,19 +150,19 @@ public final class ProviderState {
       return new Admission(false, true, wait, limit, Math.max(0, limit - accepted.size()), wait, knobs.tpm,
           Math.max(0, knobs.tpm - tokensInWindow));
     }
-    accepted.addLast(now);
+    accepted.add(now);
     maxWindowAccepted = Math.max(maxWindowAccepted, accepted.size());
     if (knobs.tpm > 0) {
       acceptedTokens.addLast(new long[] {now, tokens});
       tokensInWindow += tokens;
     }
-    long reset = accepted.peekFirst() + knobs.windowMs - now;
+    long reset = accepted.oldest() + knobs.windowMs - now;
     return new Admission(true, false, 0, limit, limit > 0 ? limit - accepted.size() : 0, Math.max(0, reset),
         knobs.tpm, Math.max(0, knobs.tpm - tokensInWindow));
   }
 
-  private void prune(ArrayDeque<Long> window, long now) {
-    while (!window.isEmpty() && window.peekFirst() <= now - knobs.windowMs) window.pollFirst();
+  private void prune(TimeWindow window, long now) {
+    window.dropUpTo(now - knobs.windowMs);
   }
 
   public synchronized Fault rollFault() {

@@ -5,6 +5,7 @@ import io.gtm.common.DbQueries;
 import io.gtm.common.events.JobEventLog;
 import io.gtm.common.llm.LlmClient;
 import io.gtm.common.llm.LlmException;
+import io.gtm.common.llm.LlmRequest;
 import io.gtm.common.llm.LlmResponse;
 import io.gtm.common.model.DbWrite;
 import io.gtm.summarizer.internal.Chapter;
@@ -15,6 +16,7 @@ import io.gtm.summarizer.internal.DocumentSchedule.ChapterWork;
 import io.gtm.summarizer.internal.DocumentSchedule.Kind;
 import io.gtm.summarizer.internal.DocumentSchedule.Outcome;
 import io.gtm.summarizer.internal.DocumentSchedule.Task;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -65,7 +67,7 @@ final class DocumentJob {
   private final Consumer<DocumentJob> ended;
   private final DeliveryOptions writeOptions;
 
-  private State state = State.LOADING;
+  private volatile State state = State.LOADING;
   private Future<Void> planStored = Future.succeededFuture();
   private final long claimedNs = System.nanoTime();
   private JobEventLog events;
@@ -80,6 +82,7 @@ final class DocumentJob {
   private volatile long lastProgress = LlmDispatcher.now();
   private long lastCounterWrite;
   private boolean counterWriteScheduled;
+  private boolean firstCall;
 
   DocumentJob(Vertx vertx, JsonObject row, SummarizerConfig config, LlmClient llm,
               SummaryCache cache, SummarizerMetrics metrics, Runnable wake, Consumer<DocumentJob> ended) {
@@ -128,25 +131,31 @@ final class DocumentJob {
 
   // ---------------------------------------------------------------- start
 
-  /** Loads, splits and stores the chapters, then hands the work to the dispatcher (through {@code wake}). */
+  /**
+   * Loads, splits and plans the chapters, then hands the work to the dispatcher (through
+   * {@code wake}). Only the text's load and split are on the way to the first call: the stored
+   * chapters, the event log and the {@code splitting} status are read and written meanwhile.
+   */
   void start() {
-    Future.all(query(DbQueries.DOCUMENT_CONTENT, new JsonObject().put("id", id)),
-            query(DbQueries.CHAPTERS, new JsonObject().put("document_id", id)), lastEventSeq(0))
-        .compose(all -> {
-          JsonArray content = all.resultAt(0);
-          JsonArray stored = all.resultAt(1);
-          long seq = all.resultAt(2);
-          return JobEventLog.open(vertx, id, row.getString("owner_key"), seq).compose(log -> {
-            events = log;
-            String text = content.isEmpty() ? null : content.getJsonObject(0).getString("content");
-            if (text == null) {
-              return Future.failedFuture(new IllegalStateException("the document has no stored text"));
-            }
-            Future<?> splitting = "queued".equals(row.getString("status"))
-                ? write("documents", new JsonObject().put("id", id).put("status", "splitting")) : Future.succeededFuture();
-            return splitting.compose(v -> split(text)).compose(chapters -> storeChapters(chapters, stored));
-          });
-        })
+    Future<JsonArray> stored = query(DbQueries.CHAPTERS, new JsonObject().put("document_id", id));
+    Future<Void> eventsOpen = lastEventSeq(0)
+        .compose(seq -> JobEventLog.open(vertx, id, row.getString("owner_key"), seq))
+        .map(opened -> {
+          events = opened;
+          return null;
+        });
+    Future<?> splitting = "queued".equals(row.getString("status"))
+        ? write("documents", new JsonObject().put("id", id).put("status", "splitting")) : Future.succeededFuture();
+    Future<List<Split>> chapters = query(DbQueries.DOCUMENT_CONTENT, new JsonObject().put("id", id)).compose(content -> {
+      String text = content.isEmpty() ? null : content.getJsonObject(0).getString("content");
+      if (text == null) {
+        return Future.failedFuture(new IllegalStateException("the document has no stored text"));
+      }
+      return split(text);
+    });
+    // join: a failure still waits for the event log, so the failure is announced
+    Future.join(chapters, stored, eventsOpen)
+        .compose(all -> storeChapters(chapters.result(), stored.result(), splitting))
         .onSuccess(v -> {
           if (state != State.LOADING) {
             return;
@@ -172,23 +181,26 @@ final class DocumentJob {
         });
   }
 
-  private record Split(Chapter chapter, List<String> chunks) {}
+  private record Split(Chapter chapter, ChapterWork work) {}
 
-  /** Splitting and chunking a whole book is CPU work: on a worker thread. */
+  /**
+   * Splitting a whole book is CPU work: on a worker thread. Chapters are chunked lazily (first
+   * used by the schedule, or by the plan's rows on a worker), so the first calls need not wait for
+   * the whole book's chunks.
+   */
   private Future<List<Split>> split(String text) {
     long t0 = System.nanoTime();
     Chunker chunker = new Chunker(config.chunkSize(), config.chunkOverlap(), config.chunkThreshold());
     return vertx.executeBlocking(() -> {
       List<Split> out = new ArrayList<>();
       for (Chapter c : ChapterSplitter.split(text)) {
-        List<String> chunks = chunker.chunk(c.text()).stream().map(Chunker.Chunk::text).toList();
-        out.add(new Split(c, chunks));
+        out.add(new Split(c, new ChapterWork(c.number(), c.heading(),
+            () -> chunker.chunk(c.text()).stream().map(Chunker.Chunk::text).toList())));
       }
       return out;
     }, false).onSuccess(x -> {
       metrics.stage("split", System.nanoTime() - t0);
-      log.info("document {} split in {} ms: {} chapters, {} chunks", id, (System.nanoTime() - t0) / 1_000_000, x.size(),
-          x.stream().mapToInt(sp -> sp.chunks().size()).sum());
+      log.info("document {} split in {} ms: {} chapters", id, (System.nanoTime() - t0) / 1_000_000, x.size());
     });
   }
 
@@ -197,7 +209,7 @@ final class DocumentJob {
    * stored as {@code pending} (never touching stored ones; content hashes computed on a worker)
    * and the document as {@code running}. No chapter result is stored before that plan is.
    */
-  private Future<Void> storeChapters(List<Split> chapters, JsonArray stored) {
+  private Future<Void> storeChapters(List<Split> chapters, JsonArray stored, Future<?> splitting) {
     if (chapters.isEmpty()) {
       return Future.failedFuture(new IllegalStateException("no chapters found"));
     }
@@ -221,20 +233,38 @@ final class DocumentJob {
       if (prior == null) {
         missing.add(s);
       }
-      work.add(new ChapterWork(n, s.chapter().heading(), s.chunks()));
+      work.add(s.work());
     }
     schedule = new DocumentSchedule(work, config.reduceInputChars(), config.taskAttempts(), config.retryBackoffMs());
-    Future<?> chapterRows = missing.isEmpty() ? Future.succeededFuture() : vertx.executeBlocking(() -> {
-      List<JsonObject> rows = new ArrayList<>();
+    // the rows of the chapters not stored yet (content hashes on a worker: the whole book's text);
+    // their chunk counts are stored with their results
+    Future<List<JsonObject>> rows = missing.isEmpty() ? Future.succeededFuture(List.of()) : vertx.executeBlocking(() -> {
+      List<JsonObject> out = new ArrayList<>();
       for (Split s : missing) {
-        rows.add(new JsonObject().put("document_id", id).put("number", s.chapter().number())
-            .put("heading", s.chapter().heading()).put("status", "pending").put("content_hash", sha256(s.chapter().text()))
-            .put("chunks", s.chunks().size()));
+        out.add(new JsonObject().put("document_id", id).put("number", s.chapter().number())
+            .put("heading", s.chapter().heading()).put("status", "pending").put("content_hash", sha256(s.chapter().text())));
       }
-      return rows;
-    }, false).compose(rows -> write("chapters", rows.toArray(JsonObject[]::new)));
-    planStored = chapterRows.compose(v -> write("documents", new JsonObject().put("id", id).put("status", "running")
-        .put("chapters_total", total).put("chapters_done", done).put("chapters_failed", failed)));
+      return out;
+    }, false);
+    // meanwhile every chapter to do is chunked in book order, ahead of the schedule (which then
+    // mostly finds its chunks cut instead of cutting them on the event loop)
+    long t0 = System.nanoTime();
+    vertx.executeBlocking(() -> {
+      int chunks = 0;
+      for (ChapterWork w : work) {
+        if (!active()) {
+          break;
+        }
+        chunks += w.chunks().size();
+      }
+      return chunks;
+    }, false).onSuccess(chunks -> log.info("document {}: {} chunks in the {} chapters to do, cut in {} ms", id, chunks,
+        work.size(), (System.nanoTime() - t0) / 1_000_000));
+    planStored = splitting
+        .compose(v -> rows)
+        .compose(r -> r.isEmpty() ? Future.succeededFuture() : write("chapters", r.toArray(JsonObject[]::new)))
+        .compose(v -> write("documents", new JsonObject().put("id", id).put("status", "running")
+            .put("chapters_total", total).put("chapters_done", done).put("chapters_failed", failed)));
     planStored.onFailure(err -> {
       if (active()) {
         log.warn("document {}: chapter plan not stored ({}); another attempt on the next scan", id, err.getMessage());
@@ -246,15 +276,34 @@ final class DocumentJob {
 
   // ---------------------------------------------------------------- tasks
 
-  /** The cached answer of a task, or null (a miss); marks its chapter running on its first task. */
-  Future<JsonObject> lookup(Task task) {
+  /** A task that missed the cache, with its cache key and request built before it takes a call slot. */
+  record Prepared(Task task, String key, LlmRequest request) {}
+
+  /** What the cache said about a task: its answer (a hit) or the call to make (a miss). */
+  record Lookup(JsonObject cached, Prepared call) {}
+
+  /**
+   * Looks a task up in the cache and, on a miss, builds its request; marks its chapter running
+   * (once its row is stored) on its first task. Null once this job ended. Never fails.
+   */
+  Future<Lookup> lookup(Task task) {
     if (!active()) {
       return Future.succeededFuture();
     }
     if (started.add(task.chapter())) {
-      write("chapters", new JsonObject().put("document_id", id).put("number", task.chapter()).put("status", "running"));
+      JsonObject running = new JsonObject().put("document_id", id).put("number", task.chapter()).put("status", "running");
+      planStored.onSuccess(v -> write("chapters", running));
     }
-    return cached(task, cache.key(Prompts.operation(task.kind()), Prompts.input(task))).otherwise((JsonObject) null);
+    String key = cache.key(Prompts.operation(task.kind()), Prompts.input(task));
+    return cached(task, key).otherwise((JsonObject) null)
+        .map(hit -> hit != null ? new Lookup(hit, null) : new Lookup(null, new Prepared(task, key, Prompts.request(task))));
+  }
+
+  /** A task whose lookup failed (a bug, not the cache: that is a miss) counts as a failed attempt. */
+  void lookupFailed(Task task, Throwable err) {
+    if (active()) {
+      failedAttempt(task, err);
+    }
   }
 
   /** Applies a cached answer. */
@@ -264,22 +313,52 @@ final class DocumentJob {
     }
   }
 
-  /** One LLM call (the caller holds a cluster-wide permit), then its result applied. Always completes. */
-  Future<Void> call(Task task) {
+  /**
+   * One LLM call (the caller holds a cluster-wide permit). Completes, never failed, as soon as the
+   * provider answered, with the step that applies the answer: the caller hands its permit to the
+   * next call first, so checking and storing a result never holds a call slot.
+   */
+  Future<Runnable> call(Prepared p) {
     if (!active()) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(() -> { });
     }
-    String key = cache.key(Prompts.operation(task.kind()), Prompts.input(task));
-    return call(task, key).transform(ar -> {
-      if (active()) {
-        if (ar.succeeded()) {
-          succeeded(task, ar.result());
-        } else {
-          failedAttempt(task, ar.cause());
-        }
-      }
-      return Future.succeededFuture();
+    long t0 = System.nanoTime();
+    if (!firstCall) {
+      firstCall = true;
+      log.info("document {}: first LLM call {} ms after its claim", id, (t0 - claimedNs) / 1_000_000);
+    }
+    llmCalls++;
+    Future<LlmResponse> answer;
+    try {
+      answer = llm.complete(p.request());
+    } catch (RuntimeException e) {
+      answer = Future.failedFuture(e);
+    }
+    return answer.transform(ar -> {
+      metrics.stage(stageOf(p.task().kind()), System.nanoTime() - t0);
+      return Future.succeededFuture(() -> apply(p, ar));
     });
+  }
+
+  private void apply(Prepared p, AsyncResult<LlmResponse> ar) {
+    if (!active()) {
+      return;
+    }
+    Throwable error = ar.failed() ? ar.cause() : null;
+    JsonObject value = null;
+    if (error == null) {
+      try {
+        value = Prompts.parse(p.task().kind(), ar.result().text());
+      } catch (RuntimeException e) {
+        error = e;
+      }
+    }
+    if (error != null) {
+      failedAttempt(p.task(), error);
+      return;
+    }
+    cache.store(p.key(), value);
+    succeeded(p.task(), value);
   }
 
   /** A MAP task looks up every chunk of its chapter in one query (shared by its chapter's tasks); others their own key. */
@@ -292,22 +371,6 @@ final class DocumentJob {
             .map(text -> cache.key(Prompts.operation(Kind.MAP), new JsonObject().put("heading", task.heading()).put("text", text)))
             .toList()));
     return chapter.map(m -> m.get(key));
-  }
-
-  private Future<JsonObject> call(Task task, String key) {
-    long t0 = System.nanoTime();
-    llmCalls++;
-    Future<LlmResponse> answer;
-    try {
-      answer = llm.complete(Prompts.request(task));
-    } catch (RuntimeException e) {
-      answer = Future.failedFuture(e);
-    }
-    return answer.andThen(ar -> metrics.stage(stageOf(task.kind()), System.nanoTime() - t0)).map(response -> {
-      JsonObject value = Prompts.parse(task.kind(), response.text());
-      cache.store(key, value);
-      return value;
-    });
   }
 
   private static String stageOf(Kind kind) {
@@ -351,7 +414,8 @@ final class DocumentJob {
     }
     pendingStores++;
     mapCache.remove(o.number());
-    JsonObject chapterRow = new JsonObject().put("document_id", id).put("number", o.number());
+    JsonObject chapterRow = new JsonObject().put("document_id", id).put("number", o.number())
+        .put("chunks", schedule.chunksOf(o.number()).size());
     if (o.done()) {
       chapterRow.put("status", "done").put("summary", o.summary()).put("title", o.title()).put("preview", o.preview())
           .putNull("error");

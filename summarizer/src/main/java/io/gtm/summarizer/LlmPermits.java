@@ -8,6 +8,9 @@ interface LlmPermits {
   /** Completes with the release action once a permit is held. */
   Future<Runnable> acquire();
 
+  /** True when another process waits for a permit: a held one should then be given back, not passed on. */
+  boolean contended();
+
   void close();
 
   /**
@@ -19,6 +22,11 @@ interface LlmPermits {
       @Override
       public Future<Runnable> acquire() {
         return semaphore.acquire().map(permit -> permit::onIgnore);
+      }
+
+      @Override
+      public boolean contended() {
+        return semaphore.othersWaiting();
       }
 
       @Override

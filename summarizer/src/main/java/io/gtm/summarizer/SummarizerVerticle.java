@@ -172,6 +172,7 @@ public final class SummarizerVerticle extends VerticleBase {
   private void ended(DocumentJob job) {
     jobs.remove(job.id(), job);
     dispatcher.remove(job);
+    log.info("document {} let go; LLM dispatcher so far: {}", job.id(), dispatcher.stats());
     dispatcher.pump();
     if (!stopping) {
       scan(); // a slot for another document

@@ -8,6 +8,8 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,25 +24,49 @@ import org.slf4j.LoggerFactory;
  * a sorted set of leases scored by their expiry (Redis time). Holders renew their leases every
  * {@code leaseMs / 3}; a dead process's leases expire and the permits come back. Waiters queue
  * locally (FIFO) and are served at once when a local permit is released, and by polling every
- * {@code pollMs} for permits released elsewhere. When Redis is unreachable the limit holds per
- * process (one WARNING line) until Redis answers again.
+ * {@code pollMs} for permits released elsewhere. A process refused a permit is marked waiting (for
+ * a second or so); {@link #othersWaiting()} tells holders elsewhere, which then give permits back
+ * rather than pass them on, and let the waiting process try first. When Redis is unreachable the
+ * limit holds per process (one WARNING line) until Redis answers again.
  */
 public final class DistributedSemaphore {
   private static final Logger log = LoggerFactory.getLogger(DistributedSemaphore.class);
   public static final long DEFAULT_LEASE_MS = 30_000;
   public static final long DEFAULT_POLL_MS = 20;
 
-  // KEYS[1] leases; ARGV limit, leaseMs, id -> 1 granted, 0 full
+  // KEYS[1] leases, KEYS[2] processes waiting; ARGV limit, leaseMs, process, waitMs, ids... -> how many of the
+  // ids were granted (the first ones). A process not granted all it asked for is marked waiting for waitMs,
+  // so holders elsewhere know to give permits back.
   private static final String ACQUIRE = """
       local t = redis.call('TIME')
       local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
       redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-      if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
-        redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[3])
-        redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) * 2)
-        return 1
+      local wanted = #ARGV - 4
+      local n = math.min(wanted, tonumber(ARGV[1]) - redis.call('ZCARD', KEYS[1]))
+      for i = 1, n do
+        redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[4 + i])
       end
-      return 0
+      if n > 0 then
+        redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) * 2)
+      end
+      if n >= wanted then
+        redis.call('ZREM', KEYS[2], ARGV[3])
+        return wanted
+      end
+      redis.call('ZADD', KEYS[2], now + tonumber(ARGV[4]), ARGV[3])
+      redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[4]) * 2)
+      return math.max(n, 0)
+      """;
+  // KEYS[1] processes waiting; ARGV process -> how many other processes wait for a permit
+  private static final String OTHERS_WAITING = """
+      local t = redis.call('TIME')
+      local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+      redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+      local n = redis.call('ZCARD', KEYS[1])
+      if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+        n = n - 1
+      end
+      return n
       """;
   // KEYS[1] leases; ARGV leaseMs, ids... -> renews the leases still held
   private static final String RENEW = """
@@ -61,9 +87,14 @@ public final class DistributedSemaphore {
   private final long pollMs;
   private final String idPrefix = UUID.randomUUID().toString().substring(0, 8) + "-";
   private final AtomicLong ids = new AtomicLong();
+  private final AtomicLong attempts = new AtomicLong();
   private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
   private final Set<String> held = ConcurrentHashMap.newKeySet();
+  private final String waitingKey;
+  private final long waitMarkMs;
   private final long renewTimer;
+  private final long othersTimer;
+  private volatile boolean othersWaiting;
   private boolean busy;
   private boolean pollScheduled;
   private boolean fallback;
@@ -85,7 +116,13 @@ public final class DistributedSemaphore {
     this.limit = limit;
     this.leaseMs = leaseMs;
     this.pollMs = pollMs;
+    this.waitingKey = key + ":waiting";
+    this.waitMarkMs = Math.max(1_000, 10 * pollMs);
     this.renewTimer = vertx.setPeriodic(Math.max(1, leaseMs / 3), id -> renew());
+    this.othersTimer = vertx.setPeriodic(Math.max(50, 5 * pollMs), id -> checkOthersWaiting());
+    // the connection is opened now, not on the way to the first permit
+    redis.send(Request.cmd(Command.PING)).onFailure(err -> log.debug("semaphore {}: Redis not answering yet: {}", key,
+        err.getMessage()));
   }
 
   /**
@@ -118,40 +155,73 @@ public final class DistributedSemaphore {
     synchronized (this) {
       waiters.addLast(new Waiter(p, vertx.getOrCreateContext()));
     }
-    pump();
+    if (othersWaiting) {
+      vertx.setTimer(pollMs, t -> pump()); // another process waits: it gets a chance at the next free permit
+    } else {
+      pump();
+    }
     return p.future();
+  }
+
+  /**
+   * True when another process was refused a permit lately (checked every {@code 5 x pollMs} while
+   * this one holds permits). A holder that hands its permits from call to call should give one
+   * back now and then while this is true; while it is false, nobody else is waiting.
+   */
+  public boolean othersWaiting() {
+    return othersWaiting;
   }
 
   /** Stops renewing leases (the held ones then expire); call when the owner stops. */
   public void close() {
     vertx.cancelTimer(renewTimer);
+    vertx.cancelTimer(othersTimer);
+  }
+
+  private void checkOthersWaiting() {
+    if (held.isEmpty()) {
+      othersWaiting = false;
+      return;
+    }
+    redis.send(Request.cmd(Command.EVAL).arg(OTHERS_WAITING).arg(1).arg(waitingKey).arg(idPrefix))
+        .onSuccess(r -> othersWaiting = r.toInteger() > 0)
+        .onFailure(err -> othersWaiting = true); // unknown: be fair
   }
 
   private void pump() {
-    Waiter head;
+    List<Waiter> batch = new ArrayList<>();
     synchronized (this) {
       if (busy || waiters.isEmpty()) {
         return;
       }
       busy = true;
-      head = waiters.peekFirst();
+      for (Waiter w : waiters) { // the first waiters, as many as could be served at once (one round trip)
+        if (batch.size() == limit) {
+          break;
+        }
+        batch.add(w);
+      }
     }
-    String id = idPrefix + ids.incrementAndGet();
-    tryTake(id).onComplete(ar -> {
-      Permit granted = ar.succeeded() ? ar.result() : null;
+    tryTake(batch.size()).onComplete(ar -> {
+      List<Permit> granted = ar.succeeded() ? ar.result() : List.of();
       boolean schedulePoll = false;
       synchronized (this) {
         busy = false;
-        if (granted != null) {
+        for (int i = 0; i < granted.size(); i++) {
           waiters.pollFirst();
-        } else if (!pollScheduled) {
+        }
+        if (granted.size() < batch.size() && !pollScheduled) {
           pollScheduled = true;
           schedulePoll = true;
         }
       }
-      if (granted != null) {
-        head.context().runOnContext(v -> head.promise().complete(granted));
-        pump();
+      for (int i = 0; i < granted.size(); i++) {
+        Waiter w = batch.get(i);
+        Permit permit = granted.get(i);
+        w.context().runOnContext(v -> w.promise().complete(permit));
+      }
+      if (granted.size() == batch.size()) {
+        pump(); // waiters that came meanwhile
       } else if (schedulePoll) {
         vertx.setTimer(pollMs, t -> {
           synchronized (this) {
@@ -163,19 +233,24 @@ public final class DistributedSemaphore {
     });
   }
 
-  /** A permit, or null when none is free. */
-  private Future<Permit> tryTake(String id) {
+  /** Up to {@code wanted} permits (fewer when not that many are free), in one round trip. */
+  private Future<List<Permit>> tryTake(int wanted) {
     boolean local;
     synchronized (this) {
       local = fallback;
     }
-    if (local) {
+    if (local && attempts.incrementAndGet() % 50 != 0) {
       // retry Redis now and then; until it answers, count locally
-      if (ids.get() % 50 != 0) {
-        return Future.succeededFuture(takeLocal());
-      }
+      return Future.succeededFuture(takeLocal(wanted));
     }
-    Request eval = Request.cmd(Command.EVAL).arg(ACQUIRE).arg(1).arg(key).arg(limit).arg(leaseMs).arg(id);
+    List<String> leaseIds = new ArrayList<>(wanted);
+    Request eval = Request.cmd(Command.EVAL).arg(ACQUIRE).arg(2).arg(key).arg(waitingKey).arg(limit).arg(leaseMs)
+        .arg(idPrefix).arg(waitMarkMs);
+    for (int i = 0; i < wanted; i++) {
+      String id = idPrefix + ids.incrementAndGet();
+      leaseIds.add(id);
+      eval.arg(id);
+    }
     return redis.send(eval).timeout(1, TimeUnit.SECONDS).map(r -> {
       synchronized (this) {
         if (fallback) {
@@ -183,11 +258,12 @@ public final class DistributedSemaphore {
           log.info("semaphore {}: Redis is back, the limit is cluster-wide again", key);
         }
       }
-      if (r.toInteger() == 1) {
-        held.add(id);
-        return (Permit) new LeasePermit(id, false);
+      List<Permit> out = new ArrayList<>();
+      for (int i = 0; i < r.toInteger(); i++) {
+        held.add(leaseIds.get(i));
+        out.add(new LeasePermit(leaseIds.get(i), false));
       }
-      return null;
+      return out;
     }).recover(err -> {
       synchronized (this) {
         if (!fallback) {
@@ -196,16 +272,17 @@ public final class DistributedSemaphore {
               String.valueOf(err.getMessage()), limit);
         }
       }
-      return Future.succeededFuture(takeLocal());
+      return Future.succeededFuture(takeLocal(wanted));
     });
   }
 
-  private synchronized Permit takeLocal() {
-    if (held.size() + localHeld < limit) {
+  private synchronized List<Permit> takeLocal(int wanted) {
+    List<Permit> out = new ArrayList<>();
+    while (out.size() < wanted && held.size() + localHeld < limit) {
       localHeld++;
-      return new LeasePermit(null, true);
+      out.add(new LeasePermit(null, true));
     }
-    return null;
+    return out;
   }
 
   private void renew() {
@@ -239,8 +316,14 @@ public final class DistributedSemaphore {
         return;
       }
       held.remove(id);
-      redis.send(Request.cmd(Command.ZREM).arg(key).arg(id))
-          .onComplete(ar -> pump());
+      redis.send(Request.cmd(Command.ZREM).arg(key).arg(id)).onComplete(ar -> {
+        if (othersWaiting) {
+          // another process polls for this permit: its turn first, the waiters here try after a poll
+          vertx.setTimer(pollMs, t -> pump());
+        } else {
+          pump();
+        }
+      });
     }
 
     @Override

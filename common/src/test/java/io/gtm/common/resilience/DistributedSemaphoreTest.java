@@ -78,4 +78,33 @@ class DistributedSemaphoreTest {
     p.onSuccess();
     waiting.await(2, TimeUnit.SECONDS);
   }
+
+  @Test
+  void holdersSeeWhenAnotherProcessWaits() throws Exception {
+    String key = "test:sem:" + UUID.randomUUID();
+    DistributedSemaphore one = new DistributedSemaphore(a, RedisConnections.shared(a, REDIS), key, 1, 5_000, 20);
+    DistributedSemaphore two = new DistributedSemaphore(b, RedisConnections.shared(b, REDIS), key, 1, 5_000, 20);
+    Permit first = one.acquire().await(5, TimeUnit.SECONDS);
+    Thread.sleep(300); // a few checks of a lone holder: nobody waits
+    assertThat(one.othersWaiting()).isFalse();
+    Future<Permit> waiting = two.acquire();
+    pollUntil(one::othersWaiting, "the holder sees the other process waiting");
+    assertThat(two.othersWaiting()).isFalse(); // it holds nothing
+    first.onSuccess();
+    Permit second = waiting.await(5, TimeUnit.SECONDS);
+    Future<Permit> again = one.acquire();
+    pollUntil(two::othersWaiting, "the new holder sees the first process waiting");
+    assertThat(again.isComplete()).isFalse(); // never two permits of one
+    second.onSuccess();
+    again.await(5, TimeUnit.SECONDS).onSuccess();
+    pollUntil(() -> !one.othersWaiting() && !two.othersWaiting(), "nobody waits once both are served");
+  }
+
+  private static void pollUntil(java.util.function.BooleanSupplier condition, String what) throws Exception {
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (!condition.getAsBoolean()) {
+      assertThat(System.currentTimeMillis()).as(what).isLessThan(deadline);
+      Thread.sleep(10); // polling a condition with a deadline
+    }
+  }
 }

@@ -43,12 +43,18 @@ class DocumentBench {
     int overlap = prop("overlap", 275);
     double errors = Double.parseDouble(System.getProperty("bench.errors", "0"));
     String book = Corpus.read(file);
+    String loadBefore = loadAverage();
 
     Vertx simVertx = Vertx.vertx();
     Simulator sim = DocumentStack.await(Simulator.start(simVertx, 0));
     sim.configure("openai", new JsonObject().put("latency_median_ms", base).put("latency_p99_ms", base)
         .put("latency_ms_per_1k_tokens", per1k).put("error_500_rate", errors));
     Map<String, String> env = DocumentStack.testEnv();
+    // a database of the benchmark's own: the tests' database is shared with other modules' runs,
+    // whose start cancels the documents left in work there (this one included)
+    String database = System.getProperty("bench.database", "gtm_documents_bench");
+    DocumentStack.ensureDatabase(database);
+    env.put("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/" + database);
     env.put("LLM_PROVIDER", "openai");
     env.put("LLM_BASE_URL", sim.openAiBaseUrl());
     env.put("LLM_API_KEY", "sk-bench");
@@ -80,7 +86,7 @@ class DocumentBench {
           chapterTimes.add(-1L);
         }
       });
-      JsonObject done = DocumentStack.await(complete.future());
+      JsonObject done = complete.future().toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.MINUTES);
       long makespanNs = System.nanoTime() - t0[0];
       chapterTimes.remove(Long.valueOf(-1L));
       JsonObject doc = stack.document(id);
@@ -98,6 +104,14 @@ class DocumentBench {
       double makespanMs = makespanNs / 1e6;
       double firstMs = chapterTimes.isEmpty() ? -1 : chapterTimes.get(0) / 1e6;
       double halfMs = chapterTimes.size() < 2 ? -1 : chapterTimes.get(chapterTimes.size() / 2) / 1e6;
+      // the stream of chapters: when a quarter and three quarters were stored, and the longest wait between two
+      double q1Ms = chapterTimes.size() < 4 ? -1 : chapterTimes.get(chapterTimes.size() / 4) / 1e6;
+      double q3Ms = chapterTimes.size() < 4 ? -1 : chapterTimes.get(3 * chapterTimes.size() / 4) / 1e6;
+      double maxGapMs = 0;
+      for (int i = 1; i < chapterTimes.size(); i++) {
+        maxGapMs = Math.max(maxGapMs, (chapterTimes.get(i) - chapterTimes.get(i - 1)) / 1e6);
+      }
+      String load = loadAverage();
       Map<String, Double> after = callsByOperation();
       double clientMs = timerMs(MetricNames.LLM_LATENCY, null) - clientBefore;
       double slotMs = timerMs(MetricNames.STAGE, "documents") - slotBefore;
@@ -112,21 +126,34 @@ class DocumentBench {
       String line = String.format(java.util.Locale.ROOT,
           "BENCH documents book=%s chapters=%d status=%s done=%d failed=%d concurrency=%d chunk=%d/%d latency=%dms+%dms/1k"
               + " errors=%.2f makespan_ms=%.0f bound_ms=%.0f ratio=%.4f fault_free_bound_ms=%.0f"
-              + " first_chapter_ms=%.0f (%.1f%%) half_chapters_ms=%.0f (%.1f%%) calls=%d ok=%d failed=%d llm_calls=%d"
+              + " first_chapter_ms=%.0f (%.1f%%) quarter_chapters=%.1f%% half_chapters_ms=%.0f (%.1f%%) three_quarters=%.1f%%"
+              + " max_gap_between_chapters_ms=%.0f calls=%d ok=%d failed=%d llm_calls=%d"
               + " map=%.0f reduce=%.0f title_preview=%.0f prompt_tokens=%d completion_tokens=%d"
-              + " chunks_3500_275=%d chunks_2000_400=%d service_ms=%.0f client_latency_ms=%.0f slot_ms=%.0f upload_ms=%.0f",
+              + " chunks_3500_275=%d chunks_2000_400=%d service_ms=%.0f client_latency_ms=%.0f slot_ms=%.0f upload_ms=%.0f"
+              + " load_before=%s load_after=%s",
           file, chapters.size(), done.getString("status"), doc.getInteger("chapters_done"), doc.getInteger("chapters_failed"),
           concurrency, size, overlap, base, per1k, errors, makespanMs, bound, makespanMs / bound, faultFreeBound,
-          firstMs, 100 * firstMs / makespanMs, halfMs, 100 * halfMs / makespanMs, requests, ok, failedCalls,
+          firstMs, 100 * firstMs / makespanMs, 100 * q1Ms / makespanMs, halfMs, 100 * halfMs / makespanMs,
+          100 * q3Ms / makespanMs, maxGapMs, requests, ok, failedCalls,
           doc.getInteger("llm_calls"),
           delta(before, after, LlmOperations.SUMMARIZE_CHUNK), delta(before, after, LlmOperations.REDUCE),
           delta(before, after, LlmOperations.TITLE_PREVIEW), promptTokens, completionTokens, chunksDefault, chunksSmall,
-          serviceOk + serviceFailed, clientMs, slotMs, uploadMs);
+          serviceOk + serviceFailed, clientMs, slotMs, uploadMs, loadBefore, load);
       System.out.println(line);
       assertThat(done.getString("status")).isEqualTo("done");
     } finally {
       stack.close();
       DocumentStack.await(simVertx.close());
+    }
+  }
+
+  /** The 1-minute load average (this machine is shared: the figures depend on it). */
+  private static String loadAverage() {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (java.io.IOException | RuntimeException e) {
+      return String.format(java.util.Locale.ROOT, "%.2f",
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
   }
 

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * plus the ones in flight at the kill. Needs the packaged jar ({@code mvn -pl engine -am verify}).
  */
 @Tag("slow")
+@Tag("faults")
 class DocumentKillIT {
   private static final List<String> JVM_FLAGS = List.of(
       "--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",

@@ -50,22 +50,27 @@ final class DocumentStack {
    * let them summarise each other's documents.
    */
   static final String DATABASE = "gtm_summarizer_test";
-  private static volatile boolean databaseReady;
+  private static final java.util.Set<String> readyDatabases = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-  static synchronized void ensureDatabase() throws Exception {
-    if (databaseReady) {
+  static void ensureDatabase() throws Exception {
+    ensureDatabase(DATABASE);
+  }
+
+  /** Creates the database {@code name} on the shared PostgreSQL unless it exists. */
+  static synchronized void ensureDatabase(String name) throws Exception {
+    if (readyDatabases.contains(name)) {
       return;
     }
     Vertx vertx = Vertx.vertx();
     try {
       PgConnectOptions opts = new PgConnectOptions().setHost("127.0.0.1").setPort(5432).setUser("postgres")
           .setDatabase("postgres");
-      await(PgConnection.connect(vertx, opts).compose(conn -> conn.query("CREATE DATABASE " + DATABASE).execute()
+      await(PgConnection.connect(vertx, opts).compose(conn -> conn.query("CREATE DATABASE " + name).execute()
           .<Void>mapEmpty()
           .recover(err -> err instanceof PgException pg && "42P04".equals(pg.getSqlState())
               ? Future.succeededFuture() : Future.failedFuture(err))
           .eventually(() -> conn.close())));
-      databaseReady = true;
+      readyDatabases.add(name);
     } finally {
       await(vertx.close());
     }

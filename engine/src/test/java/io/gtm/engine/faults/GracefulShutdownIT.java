@@ -23,6 +23,7 @@ import org.junit.jupiter.api.TestInstance;
  * the book, every chapter stored once, and takes over the research job the first one handed back.
  */
 @Tag("slow")
+@Tag("faults")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GracefulShutdownIT {
   private Vertx vertx;

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.TestInstance;
  * server in a finally block.
  */
 @Tag("slow")
+@Tag("faults")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OutagesIT {
   static final int COMPANIES = 120;

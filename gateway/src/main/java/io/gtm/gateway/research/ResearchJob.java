@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * channel pools as they have room ({@link SearchSchedule}), each domain's analysis as soon as its
  * searches are done (overlapping other domains' searches), each result stored in
  * {@code company_results} and announced, the {@code research_runs} row kept current, and the
- * job's events emitted through its {@link JobEventLog}. Runs on the context that started it.
+ * job's events emitted through its {@link JobEventLog}. Runs on the context that created it
+ * (one of the {@link JobContexts}, away from the event loop that serves HTTP).
  *
  * <p>Durable: the run row holds everything needed to go on (request, domains, strategies, counts),
  * and the coordinator that owns it ({@code owner_node}) renews a heartbeat through
@@ -183,6 +184,11 @@ public final class ResearchJob {
     long set = cfg.getInt("RESEARCH_UNIT_DEADLINE_MS");
     return set > 0 ? set : Math.min(CALL_TIMEOUT_MS,
         (long) cfg.getInt("PROVIDER_TIMEOUT_MS") * (cfg.getInt("PROVIDER_MAX_RETRIES") + 1) + 30_000);
+  }
+
+  /** The context the job runs on: its state is changed and read there only. */
+  Context context() {
+    return context;
   }
 
   /** The coordinator that owns this job here. */

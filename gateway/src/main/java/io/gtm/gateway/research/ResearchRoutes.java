@@ -11,9 +11,12 @@ import io.gtm.gateway.events.EventHub;
 import io.gtm.gateway.events.EventWire;
 import io.gtm.common.events.JobEventLog;
 import io.gtm.gateway.events.StoredRows;
+import io.gtm.gateway.http.EventLoops;
 import io.gtm.gateway.http.HttpSupport;
 import io.gtm.gateway.research.internal.ResearchRequest;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpServerResponse;
@@ -23,6 +26,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,16 +41,20 @@ public final class ResearchRoutes {
 
   private final Vertx vertx;
   private final EngineConfig config;
-  private final ResearchTakeover takeover;
+  private ResearchTakeover takeover;
+  /** Where jobs run: every event loop but the one serving HTTP (set once mounted). */
+  private JobContexts jobs;
 
   public ResearchRoutes(Vertx vertx, EngineConfig config) {
     this.vertx = vertx;
     this.config = config;
-    this.takeover = new ResearchTakeover(vertx, config);
   }
 
-  /** Adds this part's routes to the gateway's router. */
-  public Future<Void> mount(Router router) {
+  /**
+   * Adds this part's routes to the gateway's router; jobs are coordinated away from {@code http},
+   * the context whose event loop serves the routes.
+   */
+  public Future<Void> mount(Router router, Context http) {
     for (String prefix : new String[] {"/api", ""}) {
       router.post(prefix + "/research/batch").handler(this::batch);
       router.post(prefix + "/research/batch/stream").handler(this::stream);
@@ -55,13 +63,18 @@ public final class ResearchRoutes {
     router.get("/api/research/jobs/:id").handler(this::getJob);
     router.delete("/api/research/jobs/:id").handler(this::deleteJob);
     new EventHub(vertx, ResearchRoutes::owner).mount(router);
-    takeover.start();
-    return Future.succeededFuture();
+    return JobContexts.create(vertx, http).map(contexts -> {
+      jobs = contexts;
+      log.debug("research jobs coordinated on {} event loop(s) apart from HTTP", contexts.size());
+      takeover = new ResearchTakeover(vertx, config, contexts);
+      takeover.start();
+      return null;
+    });
   }
 
   /** Hands the jobs coordinated here back to the cluster (another gateway takes them over). */
   public Future<Void> stop() {
-    return takeover.stop();
+    return takeover == null ? Future.succeededFuture() : takeover.stop();
   }
 
   /** The caller's owner identity when API keys are configured; null when the API is open. */
@@ -69,8 +82,11 @@ public final class ResearchRoutes {
     return HttpSupport.jobOwner(ctx);
   }
 
-  /** A validated job, counted against the caller's job quota (an invalid request is not). */
-  private Future<ResearchJob> newJob(RoutingContext ctx) {
+  /**
+   * A validated job, counted against the caller's job quota (an invalid request is not), created
+   * on a job context where {@code then} runs too; the result completes on the caller's context.
+   */
+  private <T> Future<T> newJob(RoutingContext ctx, Function<ResearchJob, Future<T>> then) {
     ResearchRequest request;
     try {
       request = ResearchRequest.parse(HttpSupport.bodyJson(ctx), config.getInt("MAX_PARALLEL_SEARCHES"),
@@ -81,12 +97,14 @@ public final class ResearchRoutes {
     }
     String id = "r-" + UUID.randomUUID();
     String owner = owner(ctx);
-    return JobEventLog.open(vertx, id, owner)
-        .map(events -> new ResearchJob(vertx, config, id, request, owner, events, takeover.node()));
+    String node = takeover.node();
+    return jobs.call(() -> JobEventLog.open(vertx, id, owner)
+        .map(events -> new ResearchJob(vertx, config, id, request, owner, events, node))
+        .compose(then));
   }
 
   private void batch(RoutingContext ctx) {
-    newJob(ctx).compose(job -> {
+    newJob(ctx, job -> {
       job.start();
       return job.done();
     }).onSuccess(summary -> writeBatchResponse(ctx.response(), summary))
@@ -111,20 +129,29 @@ public final class ResearchRoutes {
   }
 
   private void stream(RoutingContext ctx) {
-    newJob(ctx).onSuccess(job -> {
-      HttpServerResponse res = ctx.response();
-      res.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache")
-          .putHeader("X-Accel-Buffering", "no");
-      Future<?>[] chain = {res.write("retry: 1000\n\n")};
+    // the job emits on its context; its events are written here, in order, once the headers are out
+    Context http = vertx.getOrCreateContext();
+    HttpServerResponse res = ctx.response();
+    Promise<Void> opened = Promise.promise();
+    Future<?>[] chain = {opened.future()};
+    newJob(ctx, job -> {
       job.events().listen(event -> {
         JsonObject wire = event.toJson();
         wire.remove("owner");
-        chain[0] = chain[0].compose(v -> writeSse(res, event, wire)).recover(err -> Future.succeededFuture());
-        if (event.type().equals("completed") || event.type().equals("error")) {
-          chain[0] = chain[0].compose(v -> res.end()).recover(err -> Future.succeededFuture());
-        }
+        boolean last = event.type().equals("completed") || event.type().equals("error");
+        http.runOnContext(v -> {
+          chain[0] = chain[0].compose(x -> writeSse(res, event, wire)).recover(err -> Future.succeededFuture());
+          if (last) {
+            chain[0] = chain[0].compose(x -> res.end()).recover(err -> Future.succeededFuture());
+          }
+        });
       });
       job.start();
+      return Future.succeededFuture(job);
+    }).onSuccess(job -> {
+      res.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache")
+          .putHeader("X-Accel-Buffering", "no");
+      res.write("retry: 1000\n\n").onComplete(opened);
     }).onFailure(err -> fail(ctx, err));
   }
 
@@ -139,7 +166,7 @@ public final class ResearchRoutes {
 
   /** Answers 202 once the run is stored: from then on the job survives the death of this gateway. */
   private void createJob(RoutingContext ctx) {
-    newJob(ctx).compose(job -> job.start().map(job)).onSuccess(job ->
+    newJob(ctx, job -> job.start().map(job)).onSuccess(job ->
         ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
             .putHeader("Location", "/api/research/jobs/" + job.id())
             .end(new JsonObject().put("research_id", job.id()).put("status", "queued").encode())
@@ -166,7 +193,9 @@ public final class ResearchRoutes {
               }
               return state.put("offset", offset).put("limit", limit).put("results", results);
             }))
-        .onSuccess(json -> ctx.response().putHeader("Content-Type", "application/json").end(json.encode()))
+        // a page of up to MAX_PAGE results is encoded on a worker, not on the event loop serving HTTP
+        .compose(json -> vertx.executeBlocking(json::encode, false))
+        .onSuccess(text -> ctx.response().putHeader("Content-Type", "application/json").end(text))
         .onFailure(err -> fail(ctx, err));
   }
 
@@ -174,7 +203,8 @@ public final class ResearchRoutes {
   private Future<JsonObject> jobState(RoutingContext ctx, String id) {
     ResearchJob local = ResearchJob.RUNNING.get(id);
     if (local != null) {
-      return visible(ctx, local.owner(), id).map(v -> local.statusJson());
+      return visible(ctx, local.owner(), id).compose(v -> EventLoops.onContext(vertx, local.context(),
+          () -> Future.succeededFuture(local.statusJson())));
     }
     return StoredRows.page(vertx, DbQueries.RESEARCH_RUN, new JsonObject().put("id", id)).compose(rows -> {
       if (rows.isEmpty()) {
@@ -201,7 +231,7 @@ public final class ResearchRoutes {
     ResearchJob local = ResearchJob.RUNNING.get(id);
     Future<JsonObject> result;
     if (local != null) {
-      result = visible(ctx, local.owner(), id).compose(v -> local.cancel())
+      result = visible(ctx, local.owner(), id).compose(v -> EventLoops.onContext(vertx, local.context(), local::cancel))
           .map(v -> new JsonObject().put("research_id", id).put("status", local.status().name()));
     } else {
       // running on another gateway: it cancels it; if none answers, the stored run is marked cancelled

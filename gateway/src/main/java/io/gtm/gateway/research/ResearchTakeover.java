@@ -44,13 +44,16 @@ final class ResearchTakeover {
   private final long staleMs;
   private final long scanMs;
   private final long horizonMs;
+  private final JobContexts jobs;
   private final List<Long> timers = new ArrayList<>();
   private boolean scanning;
   private volatile boolean stopping;
 
-  ResearchTakeover(Vertx vertx, EngineConfig config) {
+  /** @param jobs where a job taken over runs (its timers and replies stay off the HTTP event loop) */
+  ResearchTakeover(Vertx vertx, EngineConfig config, JobContexts jobs) {
     this.vertx = vertx;
     this.config = config;
+    this.jobs = jobs;
     String clusterNode = Cluster.nodeId(vertx);
     this.node = ("local".equals(clusterNode) ? ManagementFactory.getRuntimeMXBean().getName() : clusterNode)
         + "/" + UUID.randomUUID().toString().substring(0, 8);
@@ -164,7 +167,7 @@ final class ResearchTakeover {
       ResearchRequest req = ResearchRequest.stored(request, domains);
       String owner = row.getString("owner_key");
       return storedResults(id, 0, new HashMap<>())
-          .compose(stored -> lastEventSeq(id).compose(seq -> JobEventLog.open(vertx, id, owner, seq))
+          .compose(stored -> lastEventSeq(id).compose(seq -> jobs.call(() -> JobEventLog.open(vertx, id, owner, seq)
               .map(events -> {
                 if (stopping || ResearchJob.RUNNING.containsKey(id)) {
                   events.close();
@@ -172,7 +175,7 @@ final class ResearchTakeover {
                 }
                 new ResearchJob(vertx, config, id, req, owner, events, node).resume(row, stored);
                 return null;
-              }));
+              }))));
     });
   }
 

@@ -86,20 +86,9 @@ public final class ChapterSplitter {
   public static List<Chapter> split(String raw) {
     String text = clean(raw);
     String[] lines = text.split("\n", -1);
-    int[] letters = new int[lines.length + 1]; // prefix sums of prose letters (heading lines excluded)
     Kind[] kinds = new Kind[lines.length];
     for (int i = 0; i < lines.length; i++) {
-      String t = lines[i].strip();
-      kinds[i] = classify(t);
-      int count = 0;
-      if (kinds[i] == null) {
-        for (int k = 0; k < t.length(); k++) {
-          if (Character.isLetter(t.charAt(k))) {
-            count++;
-          }
-        }
-      }
-      letters[i + 1] = letters[i] + count;
+      kinds[i] = classify(lines[i].strip());
     }
     List<Candidate> candidates = new ArrayList<>();
     for (int i = 0; i < lines.length; i++) {
@@ -123,11 +112,16 @@ public final class ChapterSplitter {
       String levelKey = kind == Kind.LEVEL ? lines[i].strip().split("\\s+")[0].toUpperCase() : null;
       candidates.add(new Candidate(i, last, kind, heading.toString().replaceAll("\\s+", " "), levelKey));
     }
+    // prose letters under each candidate, counted up to MIN_LEAF_LETTERS (all the rules need to know)
+    int[] bodies = new int[candidates.size()];
+    for (int c = 0; c < candidates.size(); c++) {
+      bodies[c] = bodyLetters(candidates, c, lines, kinds, MIN_LEAF_LETTERS);
+    }
     boolean hasChapters = false;
     int bareChapters = 0;
     for (int c = 0; c < candidates.size(); c++) {
       Candidate cand = candidates.get(c);
-      int body = bodyLetters(candidates, c, lines.length, letters);
+      int body = bodies[c];
       if (cand.kind == Kind.CHAPTER && body >= MIN_CHAPTER_LETTERS) {
         hasChapters = true;
       } else if (cand.kind == Kind.BARE && body >= MIN_CHAPTER_LETTERS) {
@@ -140,7 +134,7 @@ public final class ChapterSplitter {
     Map<String, Integer> levelRank = new HashMap<>();
     for (int c = 0; c < candidates.size(); c++) {
       Candidate cand = candidates.get(c);
-      int body = bodyLetters(candidates, c, lines.length, letters);
+      int body = bodies[c];
       int end = c + 1 < candidates.size() ? candidates.get(c + 1).line : lines.length;
       switch (cand.kind) {
         case MATTER -> stack.clear(); // front and back matter stand outside any BOOK or PART
@@ -204,10 +198,28 @@ public final class ChapterSplitter {
     path.append(part);
   }
 
-  private static int bodyLetters(List<Candidate> candidates, int c, int lineCount, int[] letters) {
+  /**
+   * Letters of the prose lines (heading lines excluded) under candidate {@code c}, counted up to
+   * {@code cap}: the rules only compare with thresholds, so a long body is not counted through.
+   */
+  private static int bodyLetters(List<Candidate> candidates, int c, String[] lines, Kind[] kinds, int cap) {
     int from = candidates.get(c).lastLine + 1;
-    int to = c + 1 < candidates.size() ? candidates.get(c + 1).line : lineCount;
-    return from >= to ? 0 : letters[to] - letters[from];
+    int to = c + 1 < candidates.size() ? candidates.get(c + 1).line : lines.length;
+    int count = 0;
+    for (int i = from; i < to && count < cap; i++) {
+      if (kinds[i] != null) {
+        continue;
+      }
+      String line = lines[i];
+      for (int k = 0; k < line.length(); k++) {
+        char ch = line.charAt(k);
+        int lower = ch | 0x20;
+        if (ch < 128 ? lower >= 'a' && lower <= 'z' : Character.isLetter(ch)) {
+          count++;
+        }
+      }
+    }
+    return Math.min(count, cap);
   }
 
   private static Kind classify(String line) {

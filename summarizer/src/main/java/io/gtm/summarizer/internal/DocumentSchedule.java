@@ -3,6 +3,7 @@ package io.gtm.summarizer.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The LLM work of one document as a lazily grown set of ready tasks (no Vert.x, no clock of its
@@ -22,13 +23,52 @@ import java.util.Objects;
 public final class DocumentSchedule {
   public enum Kind { MAP, REDUCE, TITLE }
 
-  /** What one chapter needs: its number, heading and chunk texts. */
-  public record ChapterWork(int number, String heading, List<String> chunks) {
-    public ChapterWork {
-      chunks = List.copyOf(chunks);
-      if (chunks.isEmpty()) {
+  /**
+   * What one chapter needs: its number, heading and chunk texts. The chunks may be cut lazily
+   * (on first use, once, from any thread), so work on the first chapters starts before a long
+   * book is chunked to the end.
+   */
+  public static final class ChapterWork {
+    private final int number;
+    private final String heading;
+    private Supplier<List<String>> source;
+    private List<String> chunks;
+
+    public ChapterWork(int number, String heading, List<String> chunks) {
+      this.number = number;
+      this.heading = heading;
+      this.chunks = checked(number, chunks);
+    }
+
+    /** A chapter whose chunks are cut by {@code source} when first needed. */
+    public ChapterWork(int number, String heading, Supplier<List<String>> source) {
+      this.number = number;
+      this.heading = heading;
+      this.source = Objects.requireNonNull(source, "source");
+    }
+
+    private static List<String> checked(int number, List<String> chunks) {
+      List<String> copy = List.copyOf(chunks);
+      if (copy.isEmpty()) {
         throw new IllegalArgumentException("chapter " + number + " has no chunks");
       }
+      return copy;
+    }
+
+    public int number() {
+      return number;
+    }
+
+    public String heading() {
+      return heading;
+    }
+
+    public synchronized List<String> chunks() {
+      if (chunks == null) {
+        chunks = checked(number, source.get());
+        source = null;
+      }
+      return chunks;
     }
   }
 

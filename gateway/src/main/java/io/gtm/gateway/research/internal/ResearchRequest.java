@@ -12,7 +12,8 @@ import java.util.Set;
 
 /**
  * A validated research request (ARCHITECTURE.md section 5). Domains are normalised (lower case,
- * no trailing dot) and de-duplicated: a domain sent twice is researched and reported once.
+ * no trailing dot) and de-duplicated: a domain sent twice is researched and reported once. They
+ * are held packed ({@link DomainList}): a batch of 100,000 is held for the whole job.
  */
 public record ResearchRequest(String researchGoal, List<String> companyDomains, String searchDepth,
                               int maxParallelSearches, double confidenceThreshold) {
@@ -23,7 +24,7 @@ public record ResearchRequest(String researchGoal, List<String> companyDomains, 
   public static final double DEFAULT_THRESHOLD = 0.7;
 
   public ResearchRequest {
-    companyDomains = List.copyOf(companyDomains);
+    companyDomains = DomainList.of(companyDomains);
   }
 
   /**
