@@ -20,7 +20,11 @@ import org.slf4j.LoggerFactory;
  */
 final class Dependencies {
   private static final Logger log = LoggerFactory.getLogger(Dependencies.class);
-  static final long TIMEOUT_MS = 2000;
+  /**
+   * Generous: several processes starting at once on a busy machine (a cluster on one host) took over
+   * 2 s for a first PING and logged that Redis was unreachable while it was not.
+   */
+  static final long TIMEOUT_MS = 5000;
 
   private Dependencies() {}
 
@@ -46,8 +50,8 @@ final class Dependencies {
     Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(url).setMaxPoolSize(1));
     return redis.send(Request.cmd(Command.PING))
         .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .onFailure(e -> log.warn("Redis unreachable at {}: per-process rate limits and no cache",
-            EngineConfig.redact(url)))
+        .onFailure(e -> log.warn("Redis unreachable at {} ({}): per-process rate limits and no cache until it answers",
+            EngineConfig.redact(url), e.getMessage()))
         .eventually(() -> {
           redis.close();
           return Future.succeededFuture();

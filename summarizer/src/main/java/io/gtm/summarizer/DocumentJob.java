@@ -45,8 +45,14 @@ import org.slf4j.LoggerFactory;
  */
 final class DocumentJob {
   private static final Logger log = LoggerFactory.getLogger(DocumentJob.class);
-  private static final int MAX_STORE_ATTEMPTS = 10;
-  private static final DeliveryOptions WRITE = new DeliveryOptions().setSendTimeout(60_000);
+  /** How long a finished chapter (or the final row) keeps being sent while db-writer refuses or is away. */
+  static final long STORE_DEADLINE_MS = 600_000;
+  /**
+   * Least wait for one db-writer answer before sending again: a writer killed with the rows in its
+   * batch never answers, and the clustered event bus does not fail a request whose recipient died.
+   * The write is an idempotent upsert, so a resend to a slow but living writer costs only a row.
+   */
+  static final long MIN_WRITE_TIMEOUT_MS = 10_000;
 
   private enum State { LOADING, RUNNING, FINISHING, ENDED }
 
@@ -59,6 +65,7 @@ final class DocumentJob {
   private final SummarizerMetrics metrics;
   private final Runnable wake;
   private final Consumer<DocumentJob> ended;
+  private final DeliveryOptions writeOptions;
 
   private volatile State state = State.LOADING;
   private Future<Void> planStored = Future.succeededFuture();
@@ -89,6 +96,12 @@ final class DocumentJob {
     this.wake = wake;
     this.ended = ended;
     this.llmCalls = row.getInteger("llm_calls", 0);
+    this.writeOptions = new DeliveryOptions().setSendTimeout(writeTimeoutMs(config.engine().getInt("DB_BATCH_MS")));
+  }
+
+  /** A few batch intervals (the writer answers once the batch is committed), at least {@link #MIN_WRITE_TIMEOUT_MS}. */
+  static long writeTimeoutMs(int batchMs) {
+    return Math.max(MIN_WRITE_TIMEOUT_MS, 4L * batchMs);
   }
 
   String id() {
@@ -409,7 +422,7 @@ final class DocumentJob {
     } else {
       chapterRow.put("status", "failed").put("error", o.error());
     }
-    planStored.compose(v -> storeWithRetry("chapters", chapterRow, 1)).onComplete(ar -> {
+    planStored.compose(v -> storeWithRetry("chapters", chapterRow)).onComplete(ar -> {
       pendingStores--;
       if (!active()) {
         return;
@@ -440,14 +453,22 @@ final class DocumentJob {
     });
   }
 
-  private Future<Void> storeWithRetry(String table, JsonObject rowToStore, int attempt) {
+  /** Sends the row until db-writer confirms it, resending on refusal or silence, for up to {@link #STORE_DEADLINE_MS}. */
+  private Future<Void> storeWithRetry(String table, JsonObject rowToStore) {
+    return storeWithRetry(table, rowToStore, 1, System.nanoTime() + STORE_DEADLINE_MS * 1_000_000);
+  }
+
+  private Future<Void> storeWithRetry(String table, JsonObject rowToStore, int attempt, long deadlineNs) {
     return write(table, rowToStore).recover(err -> {
-      if (attempt >= MAX_STORE_ATTEMPTS || !active()) {
+      long delay = Math.min(5_000, 100L << Math.min(attempt, 6));
+      if (System.nanoTime() + delay * 1_000_000 >= deadlineNs || !active()) {
         return Future.failedFuture(err);
       }
-      long delay = Math.min(5_000, 100L << Math.min(attempt, 6));
+      if (attempt == 1 || attempt % 10 == 0) {
+        log.info("document {}: {} row not confirmed ({}), sending again", id, table, err.getMessage());
+      }
       return Future.<Void>future(p -> vertx.setTimer(delay, t -> p.complete()))
-          .compose(v -> storeWithRetry(table, rowToStore, attempt + 1));
+          .compose(v -> storeWithRetry(table, rowToStore, attempt + 1, deadlineNs));
     });
   }
 
@@ -487,7 +508,7 @@ final class DocumentJob {
     if (created != null) {
       update.put("processing_time_ms", Math.max(0, finished.toEpochMilli() - Instant.parse(created).toEpochMilli()));
     }
-    planStored.transform(x -> storeWithRetry("documents", update, 1))
+    planStored.transform(x -> storeWithRetry("documents", update))
         .onComplete(ar -> {
           if (ar.failed()) {
             log.warn("document {} final status {} not stored: {}", id, status, ar.cause().getMessage());
@@ -531,7 +552,7 @@ final class DocumentJob {
   // ---------------------------------------------------------------- storage helpers
 
   private Future<Void> write(String table, JsonObject... rows) {
-    return vertx.eventBus().request(Addresses.DB_WRITE, new DbWrite(table, List.of(rows)).toJson(), WRITE).mapEmpty();
+    return vertx.eventBus().request(Addresses.DB_WRITE, new DbWrite(table, List.of(rows)).toJson(), writeOptions).mapEmpty();
   }
 
   private Future<JsonArray> query(String name, JsonObject params) {
