@@ -24,6 +24,7 @@ import org.junit.jupiter.api.TestInstance;
  * finish; every domain has one {@code company_results} row, every chapter one {@code chapters} row.
  */
 @Tag("slow")
+@Tag("faults")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DbWriterKillIT {
   static final int COMPANIES = 120;

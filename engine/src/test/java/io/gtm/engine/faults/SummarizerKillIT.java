@@ -23,6 +23,7 @@ import org.junit.jupiter.api.TestInstance;
  * simulated LLM). {@code DocumentKillIT} covers the one-process case ({@code all}, restarted).
  */
 @Tag("slow")
+@Tag("faults")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SummarizerKillIT {
   private Vertx vertx;

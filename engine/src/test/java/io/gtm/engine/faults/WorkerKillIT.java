@@ -24,6 +24,7 @@ import org.junit.jupiter.api.TestInstance;
  * search and no analysis counted as failed.
  */
 @Tag("slow")
+@Tag("faults")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WorkerKillIT {
   static final int COMPANIES = 150;

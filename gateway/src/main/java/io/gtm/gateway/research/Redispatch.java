@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * A unit of work (one search, one analysis) sent to whichever worker of its address is alive, with
  * a deadline. When no answer comes (the worker died with the unit, or none is registered while a
  * service restarts), the unit is sent again: a timed-out unit up to {@link #TIMEOUT_ATTEMPTS}
- * times, a unit with no worker to take it for up to {@link #NO_HANDLER_WAIT_MS}. Units are
+ * times, each attempt with twice the deadline of the one before, a unit with no worker to take it
+ * for up to {@link #NO_HANDLER_WAIT_MS}. Units are
  * idempotent by key (the result row of a domain), so one done twice is stored once. A worker's own
  * failure answer is final here (the worker has retried the provider already).
  */
@@ -38,7 +39,10 @@ final class Redispatch {
 
   private static Future<JsonObject> attempt(Vertx vertx, String address, JsonObject body, long deadlineMs,
                                             BooleanSupplier abandoned, int attempt, long since) {
-    return vertx.eventBus().<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(deadlineMs))
+    // each attempt waits twice as long as the one before: a unit that is only slow (queued behind a
+    // provider's rate limit on a busy worker) is not sent again and again
+    long attemptDeadline = deadlineMs << Math.min(attempt - 1, 4);
+    return vertx.eventBus().<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(attemptDeadline))
         .map(m -> m.body())
         .recover(err -> {
           ReplyFailure kind = err instanceof ReplyException re ? re.failureType() : null;
