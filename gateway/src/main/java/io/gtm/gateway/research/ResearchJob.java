@@ -747,9 +747,14 @@ public final class ResearchJob {
     long now = System.currentTimeMillis();
     if (now - lastRunWrite >= PROGRESS_WRITE_MS) {
       lastRunWrite = now;
-      writeRun(new JsonObject().put("completed_companies", domainsCompleted)
+      // sent once, never again: a later progress write (or the final one) supersedes it, and a stale
+      // copy resent after a db-writer died would overwrite newer counts
+      JsonObject row = new JsonObject().put("id", id).put("completed_companies", domainsCompleted)
           .put("search_performance", summary().getJsonObject("search_performance"))
-          .put("searches_executed", searchesBefore + searchesCompleted));
+          .put("searches_executed", searchesBefore + searchesCompleted);
+      vertx.eventBus().request(Addresses.DB_WRITE, new DbWrite("research_runs", List.of(row)).toJson(),
+              new DeliveryOptions().setSendTimeout(WRITE_DEADLINE_MS))
+          .onFailure(err -> log.debug("progress of research job {} not stored: {}", id, err.getMessage()));
     }
   }
 
