@@ -708,13 +708,16 @@ public final class ResearchJob {
       stopHere();
       // results still being written are not waited for: the next owner redoes a domain not stored yet,
       // and a late write of the same row is an idempotent upsert. Each step is bounded: a stop is short.
-      Future<Void> handed = !handBack ? Future.succeededFuture()
-          : bounded(vertx.eventBus().request(Addresses.DB_WRITE, new DbWrite("research_runs", List.of(new JsonObject()
+      // the events go to storage before the owner is cleared: the next owner numbers its events after
+      // the last one stored, and one of ours stored later would take a number it uses (and be dropped)
+      Future<Void> flushed = bounded(events.close(), RELEASE_STEP_MS);
+      Future<Void> handed = !handBack ? flushed : flushed.compose(x -> bounded(vertx.eventBus().request(Addresses.DB_WRITE,
+          new DbWrite("research_runs", List.of(new JsonObject()
               .put("id", id).put("completed_companies", domainsCompleted)
               .put("searches_executed", searchesBefore + searchesCompleted)
               .put("owner_node", (Object) null).put("heartbeat_at", (Object) null))).toJson(),
-              new DeliveryOptions().setSendTimeout(RELEASE_STEP_MS)), RELEASE_STEP_MS);
-      handed.transform(ar -> bounded(events.close(), RELEASE_STEP_MS)).onComplete(ar -> {
+          new DeliveryOptions().setSendTimeout(RELEASE_STEP_MS)), RELEASE_STEP_MS));
+      handed.onComplete(ar -> {
         done.tryFail(new io.gtm.common.ApiException(io.gtm.common.ErrorCode.UNAVAILABLE, "research job " + id
             + " moved to another gateway (" + reason + "); follow it with GET /api/research/jobs/" + id));
         p.complete();
