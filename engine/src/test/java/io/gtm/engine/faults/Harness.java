@@ -116,7 +116,7 @@ final class Harness {
 
   static boolean finished(String url) {
     JsonObject j = getJson(url);
-    return j != null && FINAL.contains(j.getString("status"));
+    return j != null && j.getString("status") != null && FINAL.contains(j.getString("status"));
   }
 
   static JsonObject awaitFinished(String url, Duration timeout) throws InterruptedException {
