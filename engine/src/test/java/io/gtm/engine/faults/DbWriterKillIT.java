@@ -9,7 +9,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -36,18 +35,12 @@ class DbWriterKillIT {
   @BeforeAll
   void start() throws Exception {
     vertx = Vertx.vertx();
-    sim = Simulator.start(vertx, 0).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    for (String p : new String[] {"tavily", "newsapi", "greenhouse"}) {
-      sim.configure(p, new JsonObject().put("latency_median_ms", 300).put("latency_p99_ms", 600));
-    }
-    sim.configure("openai", new JsonObject().put("latency_median_ms", 80).put("latency_p99_ms", 200));
+    sim = Harness.simulator(vertx, 300, 600, 80, 200);
   }
 
   @AfterAll
   void stop() throws Exception {
-    if (vertx != null) {
-      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
+    Harness.close(vertx);
   }
 
   @Test

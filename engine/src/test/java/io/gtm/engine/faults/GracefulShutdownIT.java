@@ -32,18 +32,12 @@ class GracefulShutdownIT {
   @BeforeAll
   void start() throws Exception {
     vertx = Vertx.vertx();
-    sim = Simulator.start(vertx, 0).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    for (String p : new String[] {"tavily", "newsapi", "greenhouse"}) {
-      sim.configure(p, new JsonObject().put("latency_median_ms", 150).put("latency_p99_ms", 400));
-    }
-    sim.configure("openai", new JsonObject().put("latency_median_ms", 60).put("latency_p99_ms", 150));
+    sim = Harness.simulator(vertx, 150, 400, 60, 150);
   }
 
   @AfterAll
   void stop() throws Exception {
-    if (vertx != null) {
-      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
+    Harness.close(vertx);
   }
 
   @Test

@@ -55,6 +55,27 @@ final class Harness {
     return env;
   }
 
+  /**
+   * The simulator in this JVM, every search provider (Tavily, NewsAPI, Greenhouse) answering with
+   * the given median and p99 latency in ms, and the LLM with its own.
+   */
+  static Simulator simulator(io.vertx.core.Vertx vertx, int searchMedian, int searchP99, int llmMedian, int llmP99)
+      throws Exception {
+    Simulator sim = Simulator.start(vertx, 0).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    for (String p : List.of("tavily", "newsapi", "greenhouse")) {
+      sim.configure(p, new JsonObject().put("latency_median_ms", searchMedian).put("latency_p99_ms", searchP99));
+    }
+    sim.configure("openai", new JsonObject().put("latency_median_ms", llmMedian).put("latency_p99_ms", llmP99));
+    return sim;
+  }
+
+  /** Closes a test's Vert.x (and the simulator in it), if it was started. */
+  static void close(io.vertx.core.Vertx vertx) throws Exception {
+    if (vertx != null) {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
   static EngineProcess startEngine(String name, Map<String, String> env, String... args) throws Exception {
     ensureDatabase();
     String[] cmd = args.length == 0 ? new String[] {"all"} : args;

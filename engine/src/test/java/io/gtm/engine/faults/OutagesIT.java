@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -35,18 +34,12 @@ class OutagesIT {
   @BeforeAll
   void start() throws Exception {
     vertx = Vertx.vertx();
-    sim = Simulator.start(vertx, 0).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    for (String p : new String[] {"tavily", "newsapi", "greenhouse"}) {
-      sim.configure(p, new JsonObject().put("latency_median_ms", 100).put("latency_p99_ms", 300));
-    }
-    sim.configure("openai", new JsonObject().put("latency_median_ms", 60).put("latency_p99_ms", 150));
+    sim = Harness.simulator(vertx, 100, 300, 60, 150);
   }
 
   @AfterAll
   void stop() throws Exception {
-    if (vertx != null) {
-      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
+    Harness.close(vertx);
   }
 
   @Test

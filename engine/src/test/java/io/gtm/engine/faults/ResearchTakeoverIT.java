@@ -40,18 +40,12 @@ class ResearchTakeoverIT {
   @BeforeAll
   void start() throws Exception {
     vertx = Vertx.vertx();
-    sim = Simulator.start(vertx, 0).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    for (String p : new String[] {"tavily", "newsapi", "greenhouse"}) {
-      sim.configure(p, new JsonObject().put("latency_median_ms", 80).put("latency_p99_ms", 120));
-    }
-    sim.configure("openai", new JsonObject().put("latency_median_ms", 20).put("latency_p99_ms", 40));
+    sim = Harness.simulator(vertx, 80, 120, 20, 40);
   }
 
   @AfterAll
   void stop() throws Exception {
-    if (vertx != null) {
-      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
+    Harness.close(vertx);
   }
 
   @Test

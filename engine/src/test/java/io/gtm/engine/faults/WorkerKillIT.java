@@ -8,7 +8,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -35,19 +34,13 @@ class WorkerKillIT {
   @BeforeAll
   void start() throws Exception {
     vertx = Vertx.vertx();
-    sim = Simulator.start(vertx, 0).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    for (String p : new String[] {"tavily", "newsapi", "greenhouse"}) {
-      sim.configure(p, new JsonObject().put("latency_median_ms", 200).put("latency_p99_ms", 500));
-    }
     // analyses take a while, so some are in flight on the analyzer that is killed
-    sim.configure("openai", new JsonObject().put("latency_median_ms", 400).put("latency_p99_ms", 900));
+    sim = Harness.simulator(vertx, 200, 500, 400, 900);
   }
 
   @AfterAll
   void stop() throws Exception {
-    if (vertx != null) {
-      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
+    Harness.close(vertx);
   }
 
   @Test
