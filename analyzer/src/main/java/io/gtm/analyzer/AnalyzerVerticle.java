@@ -14,6 +14,7 @@ import io.gtm.common.llm.LlmOperations;
 import io.gtm.common.llm.LlmRequest;
 import io.gtm.common.llm.offline.EvidenceScorer;
 import io.gtm.common.model.Evidence;
+import io.gtm.common.resilience.InFlight;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -30,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * goal_match_signals[], confidence_score, evidence_count, source: "llm"|"scorer", reason?}}. All of
  * the evidence is read: a large body is split into chunks, each analysed by the LLM (JSON schema,
  * validated) and the answers merged. When the LLM fails or answers out of schema, the offline
- * {@link EvidenceScorer} (shared with the offline provider) gives the result and {@code source} says so. Also answers
+ * {@link EvidenceScorer} (shared with the offline provider) gives the result and {@code source} says so. A
+ * request received again while its first copy is in flight in this process joins that copy
+ * ({@link InFlight}): no second LLM call. Also answers
  * {@link Addresses#REPORT_STEP} (see {@link ReportSteps}).
  */
 public final class AnalyzerVerticle extends VerticleBase {
@@ -46,6 +49,9 @@ public final class AnalyzerVerticle extends VerticleBase {
       evidence). Use only the evidence given. Answer with JSON only.""";
 
   private LlmClient llm;
+
+  /** What makes two analysis requests the same unit. */
+  private record AnalysisKey(String goal, String domain, List<Evidence> evidence) {}
 
   @Override
   public Future<?> start() {
@@ -80,16 +86,24 @@ public final class AnalyzerVerticle extends VerticleBase {
       msg.reply(result(domain, Analysis.empty(), 0, "scorer", "no evidence"));
       return;
     }
-    analyse(goal, domain, evidence)
+    // a resend of an analysis still in flight here (its deadline passed while it waited for the LLM's
+    // rate limit) joins the first copy: one LLM call, both answered
+    InFlight.<AnalysisKey, JsonObject>named(vertx, SERVICE)
+        .run(new AnalysisKey(goal, domain, evidence), () -> analysis(goal, domain, evidence))
+        .onSuccess(msg::reply)
+        .onFailure(err -> msg.fail(ErrorCode.INTERNAL.code(), "analysis of " + domain + " failed: " + err.getMessage()));
+  }
+
+  /** The LLM's analysis of all the evidence, else the offline scorer's. */
+  private Future<JsonObject> analysis(String goal, String domain, List<Evidence> evidence) {
+    return analyse(goal, domain, evidence)
         .map(a -> result(domain, a, evidence.size(), "llm", null))
         .recover(err -> {
           log.debug("analysis of {} by the scorer: {}", domain, err.getMessage());
           // scoring reads every item: CPU work, off the event loop
           return vertx.executeBlocking(() -> result(domain, Analysis.of(EvidenceScorer.score(goal, evidence)),
               evidence.size(), "scorer", "LLM analysis failed: " + err.getMessage()), false);
-        })
-        .onSuccess(msg::reply)
-        .onFailure(err -> msg.fail(ErrorCode.INTERNAL.code(), "analysis of " + domain + " failed: " + err.getMessage()));
+        });
   }
 
   private Future<Analysis> analyse(String goal, String domain, List<Evidence> evidence) {

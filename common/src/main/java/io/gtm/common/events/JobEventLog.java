@@ -33,8 +33,14 @@ import org.slf4j.LoggerFactory;
 public final class JobEventLog {
   private static final Logger log = LoggerFactory.getLogger(JobEventLog.class);
   static final int BATCH = 500;
-  private static final long WRITE_TIMEOUT_MS = 60_000;
-  private static final int MAX_WRITE_ATTEMPTS = 10;
+  /**
+   * One write's send timeout. A db-writer killed with the write in flight never answers (the
+   * clustered bus does not fail a request whose recipient died): the batch is resent after this,
+   * and until then every later event, and every flush a WebSocket subscriber asks for, waits behind it.
+   */
+  static final long WRITE_TIMEOUT_MS = 10_000;
+  /** A batch is resent (unanswered or refused) for this long before it is given up. */
+  static final long WRITE_DEADLINE_MS = 600_000;
 
   private final Vertx vertx;
   private final String jobId;
@@ -162,21 +168,22 @@ public final class JobEventLog {
       rows.add(new JsonObject().put("job_id", jobId).put("seq", e.seq()).put("type", e.type()).put("data", e.data()));
       last = e.seq();
     }
-    write(rows, last, 1);
+    write(rows, last, 1, System.currentTimeMillis());
   }
 
-  private void write(List<JsonObject> rows, long upTo, int attempt) {
+  private void write(List<JsonObject> rows, long upTo, int attempt, long since) {
     vertx.eventBus().request(Addresses.DB_WRITE, new DbWrite("job_events", rows).toJson(),
             new DeliveryOptions().setSendTimeout(WRITE_TIMEOUT_MS))
         .onSuccess(ok -> stored(upTo))
         .onFailure(err -> {
-          if (attempt >= MAX_WRITE_ATTEMPTS) {
+          if (System.currentTimeMillis() - since >= WRITE_DEADLINE_MS) {
             log.warn("storing {} events of job {} failed after {} attempts: {}", rows.size(), jobId, attempt,
                 err.getMessage());
             stored(upTo);
           } else {
-            // the db-writer refuses when its queue is full or PostgreSQL is away: wait and resend (idempotent)
-            vertx.setTimer(Math.min(10_000, 100L << Math.min(attempt, 7)), t -> write(rows, upTo, attempt + 1));
+            // no db-writer (killed, restarting), its queue full or PostgreSQL away: wait and resend (idempotent),
+            // for as long as a db-writer restart may take: a count of attempts would give up within a minute
+            vertx.setTimer(Math.min(5_000, 100L << Math.min(attempt, 6)), t -> write(rows, upTo, attempt + 1, since));
           }
         });
   }

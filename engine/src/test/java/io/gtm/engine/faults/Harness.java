@@ -125,6 +125,12 @@ final class Harness {
     }
   }
 
+  /** A GET's whole answer (status, headers, body), whatever its status. */
+  static HttpResponse<String> get(String url) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   static JsonArray getArray(String url) {
     try {
       HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),
