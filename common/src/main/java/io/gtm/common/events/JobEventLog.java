@@ -41,6 +41,8 @@ public final class JobEventLog {
   static final long WRITE_TIMEOUT_MS = 10_000;
   /** A batch is resent (unanswered or refused) for this long before it is given up. */
   static final long WRITE_DEADLINE_MS = 600_000;
+  /** How long a flush request waits for the store before it is answered {@code stored: false}. */
+  static final long FLUSH_ANSWER_MS = 5_000;
 
   private final Vertx vertx;
   private final String jobId;
@@ -70,8 +72,34 @@ public final class JobEventLog {
     this.seq = lastSeq;
     this.storedSeq = lastSeq;
     this.firstSeq = lastSeq + 1;
-    this.flushConsumer = vertx.eventBus().consumer(flushAddress(jobId), msg ->
-        flush().onComplete(ar -> msg.reply(new JsonObject().put("last_seq", seq).put("owner", this.owner))));
+    this.flushConsumer = vertx.eventBus().consumer(flushAddress(jobId), this::answerFlush);
+  }
+
+  /**
+   * Answers a subscriber's flush request once everything emitted so far is stored, or after
+   * {@link #FLUSH_ANSWER_MS} with {@code stored: false} when the store is not taking writes (a
+   * db-writer restart): the subscriber learns the job is live and whose it is, and that a replay
+   * from storage would not be complete yet.
+   */
+  private void answerFlush(io.vertx.core.eventbus.Message<JsonObject> msg) {
+    boolean[] answered = {false};
+    long timer = vertx.setTimer(FLUSH_ANSWER_MS, t -> {
+      if (!answered[0]) {
+        answered[0] = true;
+        msg.reply(flushAnswer(false));
+      }
+    });
+    flush().onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (!answered[0]) {
+        answered[0] = true;
+        msg.reply(flushAnswer(ar.succeeded()));
+      }
+    });
+  }
+
+  private JsonObject flushAnswer(boolean stored) {
+    return new JsonObject().put("last_seq", seq).put("owner", owner).put("stored", stored);
   }
 
   /** A new job's log, with no owner check. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gtm.common.Addresses;
 import io.gtm.dbwriter.DbWriterVerticle;
+import io.gtm.gateway.security.WsClient;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -90,10 +91,38 @@ class ResearchStoreAwayTest {
         assertThat(ms).as(path + " answered within the read timeout, not the 30 s bus timeout").isLessThan(PROMPT_MS);
       }
 
+      // a WebSocket subscriber to the live job is told to come back (its events cannot all be read
+      // back), not that the job does not exist, and not left waiting
+      try (WsClient ws = WsClient.connect(stack.port(), "none")) {
+        long t2 = System.nanoTime();
+        ws.send(new JsonObject().put("subscribe", id));
+        JsonObject answer = ws.next(PROMPT_MS + 10_000);
+        long wsMs = (System.nanoTime() - t2) / 1_000_000;
+        assertThat(answer).as("an answer to the subscribe").isNotNull();
+        assertThat(answer.getString("type")).as(answer.encode()).isEqualTo("error");
+        assertThat(answer.getString("job_id")).isEqualTo(id);
+        assertThat(answer.getJsonObject("error").getString("code")).as(answer.encode()).isEqualTo("unavailable");
+        assertThat(wsMs).as("subscribe answered ms").isLessThan(PROMPT_MS + 10_000);
+      }
+
       // the writer is back: the results held meanwhile are stored, the job finishes, none lost or twice
       await(silent.unregister());
       await(vertx.deployVerticle(new DbWriterVerticle(), new DeploymentOptions().setConfig(stack.config.toJson())));
+      // subscribing again now replays every event from storage, in order, then live up to the end
+      WsClient again = WsClient.connect(stack.port(), "none");
+      again.send(new JsonObject().put("subscribe", id));
       JsonObject done = http.pollJob(id, s -> !List.of("queued", "running").contains(s.getString("status")), 120_000);
+      try (again) {
+        assertThat(again.next(PROMPT_MS).getString("type")).isEqualTo("subscribed");
+        long expected = 1;
+        for (JsonObject e = again.next(PROMPT_MS); ; e = again.next(PROMPT_MS)) {
+          assertThat(e).as("event " + expected + " of the replay, then live").isNotNull();
+          assertThat(e.getLong("id")).as(e.encode()).isEqualTo(expected++);
+          if ("completed".equals(e.getString("type"))) {
+            break;
+          }
+        }
+      }
       assertThat(done.getString("status")).isEqualTo("done");
       assertThat(done.getInteger("completed_companies")).isEqualTo(DOMAINS);
       JsonObject page = http.get("/api/research/jobs/" + id + "?limit=1000").json();
