@@ -24,6 +24,7 @@ import org.junit.jupiter.api.TestInstance;
  * every domain and every chapter stored once, every domain announced once.
  */
 @Tag("slow")
+@Tag("faults")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RollingRestartIT {
   static final int COMPANIES = 400;
