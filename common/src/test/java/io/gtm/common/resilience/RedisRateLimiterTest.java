@@ -6,7 +6,6 @@ import io.gtm.common.redis.RedisConnections;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -24,35 +23,52 @@ class RedisRateLimiterTest {
     b.close().await(5, TimeUnit.SECONDS);
   }
 
-  private static RedisRateLimiter limiter(Vertx vertx, String url, String key, int limit, long windowMs) {
+  private static RedisRateLimiter limiter(Vertx vertx, String url, String key, long limit, long windowMs) {
     return new RedisRateLimiter(vertx, RedisConnections.shared(vertx, url), "test", key, limit, windowMs);
   }
 
   @Test
   void twoInstancesSharingAKeyNeverExceedTheLimitInAnyWindowAndUseIt() throws Exception {
     String key = "test:rl:" + UUID.randomUUID();
-    RedisRateLimiter la = limiter(a, REDIS, key, 10, 500);
-    RedisRateLimiter lb = limiter(b, REDIS, key, 10, 500);
-    List<Long> grants = Collections.synchronizedList(new ArrayList<>());
-    List<Future<Void>> all = new ArrayList<>();
-    long start = System.currentTimeMillis();
-    for (int i = 0; i < 20; i++) {
-      all.add(la.acquire(1).onSuccess(v -> grants.add(System.currentTimeMillis())));
-      all.add(lb.acquire(1).onSuccess(v -> grants.add(System.currentTimeMillis())));
+    int limit = 10;
+    int window = 500;
+    RedisRateLimiter la = limiter(a, REDIS, key, limit, window);
+    RedisRateLimiter lb = limiter(b, REDIS, key, limit, window);
+    List<Long> grants;
+    try (RedisMonitor monitor = RedisMonitor.start(key)) {
+      List<Future<Void>> all = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        all.add(la.acquire(1));
+        all.add(lb.acquire(1));
+      }
+      Future.all(all).await(30, TimeUnit.SECONDS);
+      // each grant as Redis decided it: the script's ZADD, scored with the Redis clock (ms). When
+      // this JVM saw the answer is no measure of the limit: a starved JVM sees answers late.
+      grants = new ArrayList<>(monitor.await(c -> c.name().equals("ZADD"), 40, 10_000).stream()
+          .map(c -> c.longArg(2)).sorted().toList());
     }
-    Future.all(all).await(10, TimeUnit.SECONDS);
-    long elapsed = System.currentTimeMillis() - start;
-    List<Long> sorted = new ArrayList<>(grants);
-    Collections.sort(sorted);
-    assertThat(sorted).hasSize(40);
-    for (int i = 10; i < sorted.size(); i++) {
-      // 11 grants within one window would break the limit: their gap would be near 0, not near 500 ms
-      // (slack: a grant is seen here after Redis decided it, up to ~200 ms later on a loaded machine)
-      assertThat(sorted.get(i) - sorted.get(i - 10)).isGreaterThanOrEqualTo(500 - 200);
-    }
+    // one grant per acquire; on a starved machine a few more: an EVAL answered after the client's
+    // 2 s timeout (REDIS_TIMEOUT_MS) was granted in Redis but is asked again, and the unused grant
+    // still counts against the limit (wasted capacity, never an excess)
+    assertThat(grants).hasSizeBetween(40, 40 + 5);
     assertThat(la.isFallback()).isFalse();
-    // 40 grants at 10 per 500 ms: 3 full waits, and not much more
-    assertThat(elapsed).isBetween(1_450L, 5_000L);
+    assertThat(lb.isFallback()).isFalse();
+    int mostInAWindow = 0;
+    for (int i = 0; i < grants.size(); i++) {
+      long from = grants.get(i);
+      int inWindow = (int) grants.stream().filter(t -> t >= from && t < from + window).count();
+      mostInAWindow = Math.max(mostInAWindow, inWindow);
+    }
+    // never more than the limit in any window, no slack: 11 grants within 500 ms of Redis time
+    // would break it (exactly what the two processes sharing the key must not do)
+    assertThat(mostInAWindow).as("most grants in any %d ms of Redis time", window).isLessThanOrEqualTo(limit);
+    // and the limit is used: some window holds all 10, and 40 grants take 3 windows plus the
+    // time the processes need to come back when capacity frees (a timer and a Redis round trip;
+    // allowed: one more window per wait, which a starved JVM stays well within)
+    assertThat(mostInAWindow).as("most grants in any %d ms of Redis time", window).isEqualTo(limit);
+    long span = grants.get(grants.size() - 1) - grants.get(0);
+    System.out.printf("RATE-LIMIT 40 grants at %d per %d ms: first to last %d ms of Redis time%n", limit, window, span);
+    assertThat(span).as("first to last grant, Redis time ms").isBetween(3L * window, 6L * window);
   }
 
   @Test

@@ -29,7 +29,18 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProvidersMisbehavingIT {
-  static final int TIMEOUT_MS = 2000;
+  /**
+   * The timeout that cuts the hangs of the faulty run. 5 s rather than 2 s: on a loaded 2-core
+   * machine the engine or the simulator stalls for 2-4 s now and then, and every call in flight
+   * then times out at once, which opens the breakers (most recent calls failed) and fails hundreds
+   * of searches fast; what is tested is that each hang is cut at the configured timeout.
+   */
+  static final int TIMEOUT_MS = 5000;
+  /**
+   * The fault-free run has no hang to cut: it runs with the production default, so a starved
+   * machine (a loop stalled past 2 s) does not turn its answers into timeouts and open breakers.
+   */
+  static final int CLEAN_TIMEOUT_MS = 20_000;
   static final int RETRIES = 2;
   private Vertx vertx;
   private Simulator sim;
@@ -63,7 +74,7 @@ class ProvidersMisbehavingIT {
     String book = Harness.resource("/demo/sample-book.txt");
 
     sim.reset();
-    Run clean = run("clean", domains, book, bound);
+    Run clean = run("clean", domains, book, bound, CLEAN_TIMEOUT_MS);
     sim.reset(); // the faulty run draws the same fault dice from the start
     for (String p : Harness.PROVIDERS) {
       sim.configure(p, new JsonObject().put("error_500_rate", 0.10).put("error_503_rate", 0.10)
@@ -72,7 +83,7 @@ class ProvidersMisbehavingIT {
     }
     Run faulty;
     try {
-      faulty = run("faulty", domains, book, bound);
+      faulty = run("faulty", domains, book, bound, TIMEOUT_MS);
       System.out.println("FAULTS simulator stats " + sim.stats().encode());
     } finally {
       sim.reset();
@@ -104,10 +115,13 @@ class ProvidersMisbehavingIT {
     assertThat(faulty.document.getString("status")).isEqualTo(failedChapters == 0 ? "done" : "partial");
 
     // no call waits past its timeout: a search or LLM call, retries and back-offs included, stays
-    // under (retries + 1) timeouts plus the back-off waits
+    // under (retries + 1) timeouts plus 5 s for the back-off waits, plus what the machine adds: the
+    // engine times its calls on its event loops, and each timeout and back-off timer may fire as
+    // late as the worst loop lag the engine itself measured in the run (gtm_event_loop_lag_seconds)
     double slowestSearch = Harness.max(faulty.metrics, "gtm_search_latency_seconds_max");
     double slowestLlm = Harness.max(faulty.metrics, "gtm_llm_latency_seconds_max");
-    double callBound = (RETRIES + 1) * TIMEOUT_MS / 1000.0 + 5;
+    double worstLag = Harness.max(faulty.metrics, "gtm_event_loop_lag_seconds");
+    double callBound = (RETRIES + 1) * TIMEOUT_MS / 1000.0 + 5 + (2 * RETRIES + 1) * worstLag;
     assertThat(slowestSearch).as("slowest search s").isGreaterThan(TIMEOUT_MS / 1000.0).isLessThan(callBound);
     assertThat(slowestLlm).as("slowest LLM call s").isLessThan(callBound);
 
@@ -118,9 +132,9 @@ class ProvidersMisbehavingIT {
         .isLessThan((long) (clean.calls * 1.5));
 
     System.out.printf("FAULTS providers-misbehaving companies=%d clean{calls=%d, ms=%d} faulty{calls=%d ratio=%.2f, ms=%d,"
-            + " failed_requests=%d of %d, slowest search %.1f s, slowest llm %.1f s, hangs=%d, 5xx=%d, malformed=%d, chapters=%d failed=%d, doc=%s}%n",
+            + " failed_requests=%d of %d, slowest search %.1f s, slowest llm %.1f s (bound %.1f s, worst loop lag %.1f s), hangs=%d, 5xx=%d, malformed=%d, chapters=%d failed=%d, doc=%s}%n",
         companies, clean.calls, clean.millis, faulty.calls, faulty.calls / (double) clean.calls, faulty.millis,
-        failedRequests, (long) searches, slowestSearch, slowestLlm, faulty.hangs, faulty.errors, faulty.malformed,
+        failedRequests, (long) searches, slowestSearch, slowestLlm, callBound, worstLag, faulty.hangs, faulty.errors, faulty.malformed,
         faulty.chapters.size(), failedChapters, faulty.document.getString("status"));
   }
 
@@ -131,14 +145,14 @@ class ProvidersMisbehavingIT {
     }
   }
 
-  private Run run(String name, List<String> domains, String book, Duration bound) throws Exception {
+  private Run run(String name, List<String> domains, String book, Duration bound, int timeoutMs) throws Exception {
     int port = Harness.freePort();
     Map<String, String> env = Harness.env(sim, port, name);
     // the simulator enforces no rate limit here: the engine's own limits would only stretch the run
     env.put("TAVILY_RPM", "0");
     env.put("NEWSAPI_RPM", "0");
     env.put("GREENHOUSE_RPM", "0");
-    env.put("PROVIDER_TIMEOUT_MS", String.valueOf(TIMEOUT_MS));
+    env.put("PROVIDER_TIMEOUT_MS", String.valueOf(timeoutMs));
     env.put("PROVIDER_MAX_RETRIES", String.valueOf(RETRIES));
     env.put("BREAKER_RESET_MS", "2000");
     String api = "http://127.0.0.1:" + port;
