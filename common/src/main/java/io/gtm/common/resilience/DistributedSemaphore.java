@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * {@code pollMs} for permits released elsewhere. A process refused a permit is marked waiting (for
  * a second or so); {@link #othersWaiting()} tells holders elsewhere, which then give permits back
  * rather than pass them on, and let the waiting process try first. When Redis is unreachable the
- * limit holds per process (one WARNING line) until Redis answers again.
+ * limit holds per process (one WARNING line) until Redis answers again. A Redis that is only slow
+ * (a round trip over {@link #REDIS_TIMEOUT_MS}) is asked again for up to {@link #SLOW_REDIS_GRACE_MS}
+ * first, and leases a timed-out call is granted late are given back.
  */
 public final class DistributedSemaphore {
   private static final Logger log = LoggerFactory.getLogger(DistributedSemaphore.class);
@@ -88,6 +90,12 @@ public final class DistributedSemaphore {
   private final String idPrefix = UUID.randomUUID().toString().substring(0, 8) + "-";
   private final AtomicLong ids = new AtomicLong();
   private final AtomicLong attempts = new AtomicLong();
+  /** One acquire round trip's time limit; a Redis slower than this is asked again, not yet given up. */
+  static final long REDIS_TIMEOUT_MS = 2_000;
+  /** Redis timing out (slow, not refusing) is waited for this long before the per-process fallback. */
+  static final long SLOW_REDIS_GRACE_MS = 10_000;
+  /** When Redis first timed out in a row of timeouts (System.nanoTime), or -1. */
+  private long slowSince = -1;
   private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
   private final Set<String> held = ConcurrentHashMap.newKeySet();
   private final String waitingKey;
@@ -251,7 +259,8 @@ public final class DistributedSemaphore {
       leaseIds.add(id);
       eval.arg(id);
     }
-    return redis.send(eval).timeout(1, TimeUnit.SECONDS).map(r -> {
+    Future<io.vertx.redis.client.Response> sent = redis.send(eval);
+    return sent.timeout(REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS).map(r -> {
       synchronized (this) {
         if (fallback) {
           fallback = false;
@@ -263,9 +272,33 @@ public final class DistributedSemaphore {
         held.add(leaseIds.get(i));
         out.add(new LeasePermit(leaseIds.get(i), false));
       }
+      synchronized (this) {
+        slowSince = -1;
+      }
       return out;
     }).recover(err -> {
+      boolean timedOut = err instanceof java.util.concurrent.TimeoutException;
+      if (timedOut) {
+        // the call may still run in Redis: leases it grants late are nobody's, so give them back
+        sent.onSuccess(r -> {
+          for (String id : leaseIds.subList(0, Math.min(leaseIds.size(), r.toInteger()))) {
+            redis.send(Request.cmd(Command.ZREM).arg(key).arg(id));
+          }
+        });
+      }
       synchronized (this) {
+        long now = System.nanoTime();
+        if (!fallback && timedOut) {
+          // slow, not gone (a loaded machine): ask Redis again on the next poll rather than count
+          // outside the shared limit, unless it stays silent for SLOW_REDIS_GRACE_MS
+          if (slowSince < 0) {
+            slowSince = now;
+          }
+          if (now - slowSince < TimeUnit.MILLISECONDS.toNanos(SLOW_REDIS_GRACE_MS)) {
+            return Future.succeededFuture(List.<Permit>of());
+          }
+        }
+        slowSince = -1;
         if (!fallback) {
           fallback = true;
           log.warn("semaphore {}: Redis unreachable ({}), limiting to {} in this process only", key,
