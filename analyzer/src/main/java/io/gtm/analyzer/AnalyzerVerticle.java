@@ -6,6 +6,7 @@ import io.gtm.common.Addresses;
 import io.gtm.common.ApiException;
 import io.gtm.common.ErrorCode;
 import io.gtm.common.Ping;
+import io.gtm.common.cluster.WorkIntake;
 import io.gtm.common.config.EngineConfig;
 import io.gtm.common.json.Fields;
 import io.gtm.common.llm.LlmClient;
@@ -32,11 +33,18 @@ import org.slf4j.LoggerFactory;
  * validated) and the answers merged. When the LLM fails or answers out of schema, the offline
  * {@link EvidenceScorer} (shared with the offline provider) gives the result and {@code source} says so. Also answers
  * {@link Addresses#REPORT_STEP} (see {@link ReportSteps}).
+ *
+ * <p>A graceful stop takes no new work (the consumers are unregistered, the cluster routes to the
+ * other analyzers) and answers the analyses in flight, for at most {@code ANALYZER_STOP_GRACE_MS}
+ * (default {@value #DEFAULT_STOP_GRACE_MS}); the gateway sends an unanswered one again after its
+ * unit deadline.
  */
 public final class AnalyzerVerticle extends VerticleBase {
   public static final String SERVICE = "analyzer";
   /** Evidence text per LLM call; beyond it the evidence is analysed in chunks and merged. */
   static final int CHUNK_CHARS = 12_000;
+  /** Longest wait for the analyses in flight when the analyzer stops (kept under the engine's 25 s stop budget). */
+  public static final long DEFAULT_STOP_GRACE_MS = 15_000;
   private static final Logger log = LoggerFactory.getLogger(AnalyzerVerticle.class);
   private static final String SYSTEM = """
       You are a B2B go-to-market analyst. From the evidence found about one company, judge how \
@@ -46,18 +54,28 @@ public final class AnalyzerVerticle extends VerticleBase {
       evidence). Use only the evidence given. Answer with JSON only.""";
 
   private LlmClient llm;
+  private WorkIntake intake;
+  private long stopGraceMs;
 
   @Override
   public Future<?> start() {
     EngineConfig cfg = EngineConfig.fromJson(config());
+    stopGraceMs = WorkIntake.graceMs(cfg, "ANALYZER_STOP_GRACE_MS", DEFAULT_STOP_GRACE_MS);
     llm = LlmClients.create(vertx, cfg);
+    intake = new WorkIntake(vertx, SERVICE);
     return Future.all(
-        vertx.eventBus().<JsonObject>consumer(Addresses.ANALYZE, this::handleAnalyze).completion(),
-        vertx.eventBus().<JsonObject>consumer(Addresses.REPORT_STEP, new ReportSteps(llm)::handle).completion(),
+        intake.<JsonObject>consumer(Addresses.ANALYZE, this::handleAnalyze),
+        intake.<JsonObject>consumer(Addresses.REPORT_STEP, new ReportSteps(llm)::handle),
         Ping.register(vertx, SERVICE));
   }
 
-  private void handleAnalyze(Message<JsonObject> msg) {
+  @Override
+  public Future<?> stop() {
+    return intake == null ? Future.succeededFuture() : intake.drain(stopGraceMs);
+  }
+
+  /** Completes once the request is answered. */
+  private Future<Void> handleAnalyze(Message<JsonObject> msg) {
     String goal;
     String domain;
     List<Evidence> evidence = new ArrayList<>();
@@ -74,13 +92,13 @@ public final class AnalyzerVerticle extends VerticleBase {
       }
     } catch (ApiException e) {
       msg.fail(e.code().code(), e.getMessage());
-      return;
+      return Future.succeededFuture();
     }
     if (evidence.isEmpty()) {
       msg.reply(result(domain, Analysis.empty(), 0, "scorer", "no evidence"));
-      return;
+      return Future.succeededFuture();
     }
-    analyse(goal, domain, evidence)
+    return analyse(goal, domain, evidence)
         .map(a -> result(domain, a, evidence.size(), "llm", null))
         .recover(err -> {
           log.debug("analysis of {} by the scorer: {}", domain, err.getMessage());
@@ -89,7 +107,8 @@ public final class AnalyzerVerticle extends VerticleBase {
               evidence.size(), "scorer", "LLM analysis failed: " + err.getMessage()), false);
         })
         .onSuccess(msg::reply)
-        .onFailure(err -> msg.fail(ErrorCode.INTERNAL.code(), "analysis of " + domain + " failed: " + err.getMessage()));
+        .onFailure(err -> msg.fail(ErrorCode.INTERNAL.code(), "analysis of " + domain + " failed: " + err.getMessage()))
+        .<Void>mapEmpty().otherwiseEmpty();
   }
 
   private Future<Analysis> analyse(String goal, String domain, List<Evidence> evidence) {
