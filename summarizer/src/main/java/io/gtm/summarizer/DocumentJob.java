@@ -567,9 +567,9 @@ final class DocumentJob {
             .put("chapters_failed", failed).put("llm_calls", llmCalls))))
         .compose(v -> bounded(events.flush()))
         .map(v -> {
-          log.info("document {} handed back: {} chapter row(s) in flight stored in {} ms ({} still unconfirmed); {} of {}"
-                  + " chapters done", id, inFlight - pendingStores, (System.nanoTime() - t0) / 1_000_000, pendingStores,
-              done, total);
+          SummarizerVerticle.say(java.util.logging.Level.INFO, "document %s stopped here: %d chapter row(s) in flight"
+                  + " stored in %d ms (%d unconfirmed), %d of %d chapters done, events stored", id, inFlight - pendingStores,
+              (System.nanoTime() - t0) / 1_000_000, pendingStores, done, total);
           if (state == State.STOPPING) { // not cancelled meanwhile
             release();
           }

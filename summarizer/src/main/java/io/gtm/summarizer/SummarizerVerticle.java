@@ -8,6 +8,7 @@ import io.gtm.common.cluster.Cluster;
 import io.gtm.common.config.EngineConfig;
 import io.gtm.common.llm.LlmClient;
 import io.gtm.common.llm.LlmClients;
+import io.gtm.common.logging.Logging;
 import io.gtm.common.resilience.DistributedSemaphore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.logging.Level;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,7 +116,7 @@ public final class SummarizerVerticle extends VerticleBase {
     vertx.cancelTimer(heartbeatTimer);
     vertx.cancelTimer(scanTimer);
     List<DocumentJob> running = List.copyOf(jobs.values());
-    log.info("summarizer stopping: handing back {} document(s)", running.size());
+    say(Level.INFO, "summarizer stopping: handing back %d document(s)", running.size());
     // no new document is routed here; the calls in flight are abandoned and their permits given back at once
     Future<Void> noIntake = documents == null ? Future.succeededFuture() : documents.unregister().otherwiseEmpty();
     Future<Void> permitsBack = permits.close(); // first: every lease in one call, awaited
@@ -124,7 +126,12 @@ public final class SummarizerVerticle extends VerticleBase {
       handed.add(noIntake.compose(v -> job.handBack()).compose(v -> handBack(job.id())));
     }
     return Future.join(handed).transform(x -> permitsBack)
-        .onComplete(ar -> log.info("summarizer stopped in {} ms", (System.nanoTime() - t0) / 1_000_000));
+        .onComplete(ar -> say(Level.INFO, "summarizer stopped in %d ms", (System.nanoTime() - t0) / 1_000_000));
+  }
+
+  /** A line of the stop, written directly: during a JVM shutdown the JDK resets the loggers, which would drop it. */
+  static void say(Level level, String format, Object... args) {
+    Logging.direct(level, SummarizerVerticle.class.getName(), String.format(java.util.Locale.ROOT, format, args));
   }
 
   /**
@@ -139,15 +146,15 @@ public final class SummarizerVerticle extends VerticleBase {
         .map(m -> !m.body().getJsonArray("rows", new JsonArray()).isEmpty())
         .compose(released -> {
           if (!released) {
-            log.info("document {} not handed back: no longer owned here", id);
+            say(Level.INFO, "document %s not handed back: no longer owned here", id);
             return Future.succeededFuture();
           }
-          log.info("document {} handed back by {}", id, node);
+          say(Level.INFO, "document %s handed back by %s", id, node);
           return vertx.isClustered() ? offer(id, 1) : Future.succeededFuture();
         })
         .recover(err -> {
-          log.warn("document {} not handed back ({}): another summarizer claims it once its heartbeat is stale", id,
-              err.getMessage());
+          say(Level.WARNING, "document %s not handed back (%s): another summarizer claims it once its heartbeat is stale",
+              id, err.getMessage());
           return Future.succeededFuture();
         });
   }
@@ -157,7 +164,7 @@ public final class SummarizerVerticle extends VerticleBase {
     return vertx.eventBus().<JsonObject>request(Addresses.SUMMARIZE_DOCUMENT, new JsonObject().put("document_id", id),
             new DeliveryOptions().setSendTimeout(OFFER_TIMEOUT_MS))
         .<Void>map(m -> {
-          log.info("document {} offered: accepted {}", id, m.body().getBoolean("accepted"));
+          say(Level.INFO, "document %s offered to the other summarizers: accepted %s", id, m.body().getBoolean("accepted"));
           return null;
         })
         .recover(err -> {
@@ -166,7 +173,8 @@ public final class SummarizerVerticle extends VerticleBase {
             // our own registration may still be in this node's view of the cluster for a moment
             return Future.<Void>future(p -> vertx.setTimer(100, t -> p.complete())).compose(v -> offer(id, attempt + 1));
           }
-          log.info("document {} offered, no summarizer took it now ({}): the next scan claims it", id, err.getMessage());
+          say(Level.INFO, "document %s offered, no summarizer took it now (%s): the next scan claims it", id,
+              err.getMessage());
           return Future.succeededFuture();
         });
   }
