@@ -15,6 +15,7 @@ import io.gtm.common.llm.LlmOperations;
 import io.gtm.common.llm.LlmRequest;
 import io.gtm.common.llm.offline.EvidenceScorer;
 import io.gtm.common.model.Evidence;
+import io.gtm.common.resilience.InFlight;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -31,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * goal_match_signals[], confidence_score, evidence_count, source: "llm"|"scorer", reason?}}. All of
  * the evidence is read: a large body is split into chunks, each analysed by the LLM (JSON schema,
  * validated) and the answers merged. When the LLM fails or answers out of schema, the offline
- * {@link EvidenceScorer} (shared with the offline provider) gives the result and {@code source} says so. Also answers
+ * {@link EvidenceScorer} (shared with the offline provider) gives the result and {@code source} says so. A
+ * request received again while its first copy is in flight in this process joins that copy
+ * ({@link InFlight}): no second LLM call. Also answers
  * {@link Addresses#REPORT_STEP} (see {@link ReportSteps}).
  *
  * <p>A graceful stop takes no new work (the consumers are unregistered, the cluster routes to the
@@ -56,6 +59,9 @@ public final class AnalyzerVerticle extends VerticleBase {
   private LlmClient llm;
   private WorkIntake intake;
   private long stopGraceMs;
+
+  /** What makes two analysis requests the same unit. */
+  private record AnalysisKey(String goal, String domain, List<Evidence> evidence) {}
 
   @Override
   public Future<?> start() {
@@ -98,6 +104,17 @@ public final class AnalyzerVerticle extends VerticleBase {
       msg.reply(result(domain, Analysis.empty(), 0, "scorer", "no evidence"));
       return Future.succeededFuture();
     }
+    // a resend of an analysis still in flight here (its deadline passed while it waited for the LLM's
+    // rate limit) joins the first copy: one LLM call, both answered
+    return InFlight.<AnalysisKey, JsonObject>named(vertx, SERVICE)
+        .run(new AnalysisKey(goal, domain, evidence), () -> analysis(goal, domain, evidence))
+        .onSuccess(msg::reply)
+        .onFailure(err -> msg.fail(ErrorCode.INTERNAL.code(), "analysis of " + domain + " failed: " + err.getMessage()))
+        .<Void>mapEmpty().otherwiseEmpty();
+  }
+
+  /** The LLM's analysis of all the evidence, else the offline scorer's. */
+  private Future<JsonObject> analysis(String goal, String domain, List<Evidence> evidence) {
     return analyse(goal, domain, evidence)
         .map(a -> result(domain, a, evidence.size(), "llm", null))
         .recover(err -> {
@@ -105,10 +122,7 @@ public final class AnalyzerVerticle extends VerticleBase {
           // scoring reads every item: CPU work, off the event loop
           return vertx.executeBlocking(() -> result(domain, Analysis.of(EvidenceScorer.score(goal, evidence)),
               evidence.size(), "scorer", "LLM analysis failed: " + err.getMessage()), false);
-        })
-        .onSuccess(msg::reply)
-        .onFailure(err -> msg.fail(ErrorCode.INTERNAL.code(), "analysis of " + domain + " failed: " + err.getMessage()))
-        .<Void>mapEmpty().otherwiseEmpty();
+        });
   }
 
   private Future<Analysis> analyse(String goal, String domain, List<Evidence> evidence) {

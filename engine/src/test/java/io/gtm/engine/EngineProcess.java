@@ -37,6 +37,11 @@ public final class EngineProcess implements AutoCloseable {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(JVM_FLAGS);
     cmd.add("-Xmx256m");
+    // extra flags for a profiling or diagnostic run, e.g. ENGINE_JVM_EXTRA="-XX:StartFlightRecording=filename=x.jfr"
+    String extra = System.getenv("ENGINE_JVM_EXTRA");
+    if (extra != null && !extra.isBlank()) {
+      cmd.addAll(List.of(extra.trim().split("\\s+")));
+    }
     cmd.add("-jar");
     cmd.add(jar().toString());
     cmd.addAll(List.of(args));

@@ -7,6 +7,7 @@ import io.gtm.common.cluster.WorkIntake;
 import io.gtm.common.config.EngineConfig;
 import io.gtm.common.metrics.MetricNames;
 import io.gtm.common.metrics.Metrics;
+import io.gtm.common.resilience.InFlight;
 import io.gtm.common.resilience.ProviderException;
 import io.micrometer.core.instrument.Counter;
 import io.gtm.common.model.Evidence;
@@ -35,9 +36,11 @@ import java.util.Map;
  * the coordinator counts it, the bus call still succeeds. Each search is counted once in
  * {@code gtm_search_requests_total{channel,outcome}} and timed in {@code gtm_search_latency_seconds}
  * by its client; one refused for want of a provider is counted here with outcome {@code failure}.
- * A graceful stop takes no new searches (the consumers are unregistered, the cluster routes to the
- * other search-workers) and answers those in flight, for at most {@code SEARCH_WORKERS_STOP_GRACE_MS}
- * (default {@value #DEFAULT_STOP_GRACE_MS}); the ranking pool closes after them.
+ * A task received again while its first copy is in flight in this process joins that copy
+ * ({@link InFlight}): no second provider call.
+ * A graceful stop takes no new searches (the consumers are withdrawn from the cluster's routing,
+ * which sends to the other search-workers) and answers those in flight, for at most
+ * {@code SEARCH_WORKERS_STOP_GRACE_MS} (default {@value #DEFAULT_STOP_GRACE_MS}); the ranking pool closes after them.
  */
 public final class SearchWorkersVerticle extends VerticleBase {
   public static final String SERVICE = "search-workers";
@@ -105,8 +108,11 @@ public final class SearchWorkersVerticle extends VerticleBase {
       msg.reply(SearchOutcome.failure("no provider configured for channel " + task.channel()).toJson());
       return Future.succeededFuture();
     }
-    return pool.submit(vertx, limit, () -> client.search(task))
-        .compose(found -> JOBS_CHANNEL.equals(task.channel()) ? rankPostings(task.query(), found) : Future.succeededFuture(found))
+    // a resend of a task still in flight here (its deadline passed while it waited for a rate limit)
+    // joins the first copy: one provider call, both answered
+    return InFlight.<SearchTask, List<Evidence>>named(vertx, SERVICE)
+        .run(task, () -> pool.submit(vertx, limit, () -> client.search(task))
+            .compose(found -> JOBS_CHANNEL.equals(task.channel()) ? rankPostings(task.query(), found) : Future.succeededFuture(found)))
         .onSuccess(evidence -> msg.reply(SearchOutcome.ok(evidence).toJson()))
         .onFailure(err -> msg.reply(SearchOutcome.failure(String.valueOf(err.getMessage())).toJson()))
         .<Void>mapEmpty().otherwiseEmpty();

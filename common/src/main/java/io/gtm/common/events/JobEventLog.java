@@ -33,8 +33,16 @@ import org.slf4j.LoggerFactory;
 public final class JobEventLog {
   private static final Logger log = LoggerFactory.getLogger(JobEventLog.class);
   static final int BATCH = 500;
-  private static final long WRITE_TIMEOUT_MS = 60_000;
-  private static final int MAX_WRITE_ATTEMPTS = 10;
+  /**
+   * One write's send timeout. A db-writer killed with the write in flight never answers (the
+   * clustered bus does not fail a request whose recipient died): the batch is resent after this,
+   * and until then every later event, and every flush a WebSocket subscriber asks for, waits behind it.
+   */
+  static final long WRITE_TIMEOUT_MS = 10_000;
+  /** A batch is resent (unanswered or refused) for this long before it is given up. */
+  static final long WRITE_DEADLINE_MS = 600_000;
+  /** How long a flush request waits for the store before it is answered {@code stored: false}. */
+  static final long FLUSH_ANSWER_MS = 5_000;
 
   private final Vertx vertx;
   private final String jobId;
@@ -64,8 +72,34 @@ public final class JobEventLog {
     this.seq = lastSeq;
     this.storedSeq = lastSeq;
     this.firstSeq = lastSeq + 1;
-    this.flushConsumer = vertx.eventBus().consumer(flushAddress(jobId), msg ->
-        flush().onComplete(ar -> msg.reply(new JsonObject().put("last_seq", seq).put("owner", this.owner))));
+    this.flushConsumer = vertx.eventBus().consumer(flushAddress(jobId), this::answerFlush);
+  }
+
+  /**
+   * Answers a subscriber's flush request once everything emitted so far is stored, or after
+   * {@link #FLUSH_ANSWER_MS} with {@code stored: false} when the store is not taking writes (a
+   * db-writer restart): the subscriber learns the job is live and whose it is, and that a replay
+   * from storage would not be complete yet.
+   */
+  private void answerFlush(io.vertx.core.eventbus.Message<JsonObject> msg) {
+    boolean[] answered = {false};
+    long timer = vertx.setTimer(FLUSH_ANSWER_MS, t -> {
+      if (!answered[0]) {
+        answered[0] = true;
+        msg.reply(flushAnswer(false));
+      }
+    });
+    flush().onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (!answered[0]) {
+        answered[0] = true;
+        msg.reply(flushAnswer(ar.succeeded()));
+      }
+    });
+  }
+
+  private JsonObject flushAnswer(boolean stored) {
+    return new JsonObject().put("last_seq", seq).put("owner", owner).put("stored", stored);
   }
 
   /** A new job's log, with no owner check. */
@@ -162,21 +196,22 @@ public final class JobEventLog {
       rows.add(new JsonObject().put("job_id", jobId).put("seq", e.seq()).put("type", e.type()).put("data", e.data()));
       last = e.seq();
     }
-    write(rows, last, 1);
+    write(rows, last, 1, System.currentTimeMillis());
   }
 
-  private void write(List<JsonObject> rows, long upTo, int attempt) {
+  private void write(List<JsonObject> rows, long upTo, int attempt, long since) {
     vertx.eventBus().request(Addresses.DB_WRITE, new DbWrite("job_events", rows).toJson(),
             new DeliveryOptions().setSendTimeout(WRITE_TIMEOUT_MS))
         .onSuccess(ok -> stored(upTo))
         .onFailure(err -> {
-          if (attempt >= MAX_WRITE_ATTEMPTS) {
+          if (System.currentTimeMillis() - since >= WRITE_DEADLINE_MS) {
             log.warn("storing {} events of job {} failed after {} attempts: {}", rows.size(), jobId, attempt,
                 err.getMessage());
             stored(upTo);
           } else {
-            // the db-writer refuses when its queue is full or PostgreSQL is away: wait and resend (idempotent)
-            vertx.setTimer(Math.min(10_000, 100L << Math.min(attempt, 7)), t -> write(rows, upTo, attempt + 1));
+            // no db-writer (killed, restarting), its queue full or PostgreSQL away: wait and resend (idempotent),
+            // for as long as a db-writer restart may take: a count of attempts would give up within a minute
+            vertx.setTimer(Math.min(5_000, 100L << Math.min(attempt, 6)), t -> write(rows, upTo, attempt + 1, since));
           }
         });
   }

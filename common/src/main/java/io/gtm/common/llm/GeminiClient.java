@@ -10,7 +10,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import static io.gtm.common.llm.LlmCallMetrics.tokenWeight;
+import io.vertx.ext.web.client.HttpRequest;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
@@ -22,49 +22,26 @@ import java.util.Set;
  * {@code promptFeedback.blockReason} is a terminal failure; quotas whose {@code quotaId}
  * contains {@code PerDay} are terminal quota; {@code RetryInfo.retryDelay} sets the retry wait.
  */
-public final class GeminiClient implements LlmClient {
+public final class GeminiClient extends GatedLlmClient {
   /** The OpenAPI-subset keys {@code responseSchema} accepts; others (additionalProperties, $schema...) are dropped. */
   private static final Set<String> SCHEMA_KEYS = Set.of("type", "format", "description", "nullable", "enum",
       "maxItems", "minItems", "properties", "required", "propertyOrdering", "items", "anyOf", "minimum",
       "maximum", "minLength", "maxLength", "minProperties", "maxProperties", "title");
 
-  private final ProviderGate gate;
-  private final String url;
-  private final String apiKey;
   private final String model;
 
   public GeminiClient(ProviderGate gate, String baseUrl, String apiKey, String model) {
-    this.gate = gate;
-    this.url = OpenAiClient.stripSlash(baseUrl) + "/v1beta/models/"
-        + URLEncoder.encode(model, StandardCharsets.UTF_8) + ":generateContent";
-    this.apiKey = apiKey;
+    super(gate, stripSlash(baseUrl) + "/v1beta/models/" + URLEncoder.encode(model, StandardCharsets.UTF_8)
+        + ":generateContent", apiKey);
     this.model = model;
   }
 
   @Override
-  public String provider() {
-    return gate.provider();
-  }
-
-  public ProviderGate gate() {
-    return gate;
+  HttpRequest<Buffer> headers(HttpRequest<Buffer> post) {
+    return post.putHeader("x-goog-api-key", apiKey);
   }
 
   @Override
-  public Future<LlmResponse> complete(LlmRequest request) {
-    Buffer body = requestBody(request).toBuffer();
-    long weight = tokenWeight(request);
-    Future<LlmResponse> call = gate.call(weight,
-        () -> gate.web().postAbs(url)
-            .putHeader("x-goog-api-key", apiKey)
-            .putHeader("Content-Type", "application/json")
-            .timeout(gate.settings().timeoutMs())
-            .sendBuffer(body),
-        this::interpret);
-    return LlmCallMetrics.observe(provider(), request.operation(), call)
-        .recover(e -> Future.failedFuture(LlmCallMetrics.toLlmException(e)));
-  }
-
   JsonObject requestBody(LlmRequest request) {
     JsonObject body = new JsonObject();
     if (request.system() != null && !request.system().isEmpty()) {
@@ -124,7 +101,8 @@ public final class GeminiClient implements LlmClient {
     return out;
   }
 
-  private LlmResponse interpret(HttpResponse<Buffer> response) {
+  @Override
+  LlmResponse interpret(HttpResponse<Buffer> response) {
     int status = response.statusCode();
     if (status < 200 || status >= 300) {
       throw failure(status, response.headers(), response.bodyAsString());

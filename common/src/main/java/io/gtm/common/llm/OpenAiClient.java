@@ -10,17 +10,14 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import static io.gtm.common.llm.LlmCallMetrics.tokenWeight;
+import io.vertx.ext.web.client.HttpRequest;
 
 /**
  * OpenAI-compatible chat completions (OpenAI, Ollama, vLLM, Gemini's compatible endpoint):
  * {@code POST {base}/chat/completions} with a Bearer key, non-streamed or streamed (SSE
  * {@code data:} chunks up to {@code data: [DONE]}, usage from {@code stream_options.include_usage}).
  */
-public final class OpenAiClient implements LlmClient {
-  private final ProviderGate gate;
-  private final String url;
-  private final String apiKey;
+public final class OpenAiClient extends GatedLlmClient {
   private final String model;
   private final boolean stream;
 
@@ -29,38 +26,18 @@ public final class OpenAiClient implements LlmClient {
    * @param stream  ask for a streamed answer and assemble it
    */
   public OpenAiClient(ProviderGate gate, String baseUrl, String apiKey, String model, boolean stream) {
-    this.gate = gate;
-    this.url = stripSlash(baseUrl) + "/chat/completions";
-    this.apiKey = apiKey;
+    super(gate, stripSlash(baseUrl) + "/chat/completions", apiKey);
     this.model = model;
     this.stream = stream;
   }
 
   @Override
-  public String provider() {
-    return gate.provider();
-  }
-
-  public ProviderGate gate() {
-    return gate;
+  HttpRequest<Buffer> headers(HttpRequest<Buffer> post) {
+    return post.putHeader("Authorization", "Bearer " + apiKey)
+        .putHeader("Accept", stream ? "text/event-stream" : "application/json");
   }
 
   @Override
-  public Future<LlmResponse> complete(LlmRequest request) {
-    Buffer body = requestBody(request).toBuffer();
-    long weight = tokenWeight(request);
-    Future<LlmResponse> call = gate.call(weight,
-        () -> gate.web().postAbs(url)
-            .putHeader("Authorization", "Bearer " + apiKey)
-            .putHeader("Content-Type", "application/json")
-            .putHeader("Accept", stream ? "text/event-stream" : "application/json")
-            .timeout(gate.settings().timeoutMs())
-            .sendBuffer(body),
-        this::interpret);
-    return LlmCallMetrics.observe(provider(), request.operation(), call)
-        .recover(e -> Future.failedFuture(LlmCallMetrics.toLlmException(e)));
-  }
-
   JsonObject requestBody(LlmRequest request) {
     JsonArray messages = new JsonArray();
     if (request.system() != null && !request.system().isEmpty()) {
@@ -86,7 +63,8 @@ public final class OpenAiClient implements LlmClient {
     return body;
   }
 
-  private LlmResponse interpret(HttpResponse<Buffer> response) {
+  @Override
+  LlmResponse interpret(HttpResponse<Buffer> response) {
     int status = response.statusCode();
     if (status < 200 || status >= 300) {
       throw failure(status, response.headers(), response.bodyAsString());
@@ -216,7 +194,4 @@ public final class OpenAiClient implements LlmClient {
     }
   }
 
-  static String stripSlash(String url) {
-    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-  }
 }

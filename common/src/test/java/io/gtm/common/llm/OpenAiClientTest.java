@@ -188,14 +188,15 @@ class OpenAiClientTest {
   @Test
   void theBreakerOpensHalfOpensAndClosesWithTheGaugeFollowing() throws Exception {
     sim.configure("openai", new JsonObject().put("error_500_rate", 1.0));
-    ProviderSettings s = TestProviders.settings("openai").withTimeout(2_000, 0, new Backoff(50, 50)).withBreaker(3, 500);
+    // open for 2 s: long enough that a starved machine still sees it open right after the third failure
+    ProviderSettings s = TestProviders.settings("openai").withTimeout(2_000, 0, new Backoff(50, 50)).withBreaker(3, 2_000);
     OpenAiClient c = client(s, KEY, false);
     for (int i = 0; i < 3; i++) {
       assertThatThrownBy(() -> await(c.complete(summarize()))).hasMessageContaining("500");
     }
     assertThat(c.gate().breaker().state()).isEqualTo(CircuitBreakerState.OPEN);
     assertThat(gauge()).isEqualTo(2.0);
-    long deadline = System.currentTimeMillis() + 3_000;
+    long deadline = System.currentTimeMillis() + 10_000;
     while (c.gate().breaker().state() != CircuitBreakerState.HALF_OPEN && System.currentTimeMillis() < deadline) {
       Thread.sleep(10);
     }

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.TestInstance;
  * a new db-writer process. The rows the dead writer never acknowledged are sent again by their
  * senders (research results by the gateway, chapters by the summarizer) and stored once; both jobs
  * finish; every domain has one {@code company_results} row, every chapter one {@code chapters} row.
+ * While no writer is up, the gateway answers reads at once: the research it coordinates from its
+ * memory, the book (and any job it does not run) with a 503 and {@code Retry-After}.
  */
 @Tag("slow")
 @Tag("faults")
@@ -29,6 +31,9 @@ class DbWriterKillIT {
   static final int COMPANIES = 120;
   /** How long the senders may take to resend once the new writer is up (a send timeout, plus backoff). */
   static final Duration RESEND_BOUND = Duration.ofSeconds(45);
+  static final long READ_TIMEOUT_MS = 2_000;
+  /** A read while no writer answers is answered within this (it waited 30 s, then 504, before). */
+  static final long PROMPT_READ_MS = 10_000;
   private Vertx vertx;
   private Simulator sim;
 
@@ -51,7 +56,7 @@ class DbWriterKillIT {
       cluster.env.putAll(Map.of("SUMMARIZER_HEARTBEAT_MS", "500", "SUMMARIZER_STALE_MS", "3000",
           "SUMMARIZER_SCAN_MS", "500", "LLM_RPM", "0", "PROVIDER_TIMEOUT_MS", "3000", "PROVIDER_MAX_RETRIES", "2",
           // rows wait up to 2 s in the writer's batch: a kill always finds some unacknowledged
-          "DB_BATCH_MS", "2000", "DB_BATCH_ROWS", "1000"));
+          "DB_BATCH_MS", "2000", "DB_BATCH_ROWS", "1000", "GATEWAY_READ_TIMEOUT_MS", String.valueOf(READ_TIMEOUT_MS)));
       int writerMetrics = TestPorts.free();
       Node writer = cluster.node("db-writer", "db-writer", Map.of("METRICS_PORT", String.valueOf(writerMetrics)));
       cluster.start(writer);
@@ -88,6 +93,30 @@ class DbWriterKillIT {
       assertThat(researchAtKill.getString("status")).as("the research was still running at the kill").isEqualTo("running");
       assertThat(rowsAtKill).as("result rows at the kill (the batch must outlast the wait for the book)").isLessThan(COMPANIES - 20);
 
+      // reads while no writer answers: the research this gateway coordinates from its memory, promptly;
+      // what it does not coordinate (the book, an unknown job) a prompt 503 with Retry-After, never a hang
+      long t0 = System.nanoTime();
+      var live = Harness.get(api + "/api/research/jobs/" + researchId);
+      long liveReadMs = (System.nanoTime() - t0) / 1_000_000;
+      assertThat(live.statusCode()).as(live.body()).isEqualTo(200);
+      JsonObject liveState = new JsonObject(live.body());
+      assertThat(liveState.getString("status")).isEqualTo("running");
+      assertThat(liveState.getInteger("completed_companies")).isGreaterThanOrEqualTo(completedAtKill);
+      assertThat(liveState.getInteger("total_companies")).isEqualTo(COMPANIES);
+      assertThat(liveState.getBoolean("results_available")).as(live.body()).isFalse();
+      assertThat(liveReadMs).as("live job read with no writer").isLessThan(PROMPT_READ_MS);
+      long unavailableReadMs = 0;
+      for (String path : new String[] {"/api/documents/" + docId, "/api/research/jobs/r-unknown"}) {
+        long t1 = System.nanoTime();
+        var r = Harness.get(api + path);
+        long ms = (System.nanoTime() - t1) / 1_000_000;
+        unavailableReadMs = Math.max(unavailableReadMs, ms);
+        assertThat(r.statusCode()).as(path + " " + r.body()).isEqualTo(503);
+        assertThat(new JsonObject(r.body()).getJsonObject("error").getString("code")).isEqualTo("unavailable");
+        assertThat(r.headers().firstValue("Retry-After")).as(path + " Retry-After").isPresent();
+        assertThat(ms).as(path + " read with no writer").isLessThan(PROMPT_READ_MS);
+      }
+
       long restartMs = cluster.startAgain(writer);
       long upAt = System.nanoTime();
       Harness.await("a result row stored by the new writer", Duration.ofMinutes(4), () -> {
@@ -113,9 +142,9 @@ class DbWriterKillIT {
       long docMs = (System.nanoTime() - killedAt) / 1_000_000;
 
       System.out.printf("FAULTS dbwriter-kill queued_at_kill=%.0f completed_at_kill=%d rows_at_kill=%d chapters_at_kill=%d"
-              + " writer_restart_ms=%d first_row_after_restart_ms=%d first_chapter_after_restart_ms=%d"
+              + " live_read_ms=%d unavailable_read_ms=%d writer_restart_ms=%d first_row_after_restart_ms=%d first_chapter_after_restart_ms=%d"
               + " research_done_after_kill_ms=%d document_done_after_kill_ms=%d research=%s rows=%d document=%s%n",
-          queued[0], completedAtKill, rowsAtKill, chaptersAtKill, restartMs, firstRowMs, firstChapterMs,
+          queued[0], completedAtKill, rowsAtKill, chaptersAtKill, liveReadMs, unavailableReadMs, restartMs, firstRowMs, firstChapterMs,
           researchMs, docMs, research.copy().put("results", (Object) null).encode(), cluster.count("SELECT count(*) " + results), doc.encode());
       // measured above with a generous deadline, bounded here: the senders resend within a send timeout
       assertThat(firstRowMs).as("first result row stored after the new writer is up (research writes resent)")

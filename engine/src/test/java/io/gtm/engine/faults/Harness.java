@@ -125,6 +125,12 @@ final class Harness {
     }
   }
 
+  /** A GET's whole answer (status, headers, body), whatever its status. */
+  static HttpResponse<String> get(String url) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   static JsonArray getArray(String url) {
     try {
       HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),
@@ -220,8 +226,12 @@ final class Harness {
   }
 
   static String sql(String database, String query) throws Exception {
-    Process p = new ProcessBuilder("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", database, "-Atc", query)
-        .redirectErrorStream(true).start();
+    return output("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", database, "-Atc", query);
+  }
+
+  /** What a command prints (standard output and error), trimmed. */
+  static String output(String... cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     p.waitFor(30, TimeUnit.SECONDS);
     return out;

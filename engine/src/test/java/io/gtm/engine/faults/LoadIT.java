@@ -36,6 +36,7 @@ import org.junit.jupiter.api.TestInstance;
  * its job's last event, the liveness p99 stays under 100 ms and the heap stays bounded.
  */
 @Tag("slow")
+@Tag("faults")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LoadIT {
   static final int RESEARCH_JOBS = 20;

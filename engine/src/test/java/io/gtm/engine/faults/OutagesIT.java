@@ -77,6 +77,14 @@ class OutagesIT {
     }
   }
 
+  static String redisKeys(String pattern) {
+    try {
+      return Harness.output("redis-cli", "-h", "127.0.0.1", "--scan", "--pattern", pattern);
+    } catch (Exception e) {
+      return "";
+    }
+  }
+
   interface Step {
     void run() throws Exception;
   }
@@ -112,6 +120,16 @@ class OutagesIT {
         restore.run();
       }
       recoverMillis = (System.nanoTime() - outageAt) / 1_000_000;
+      if (name.equals("redisdown")) {
+        // coordination resumes when Redis returns: a batch started now is limited cluster-wide again,
+        // with its windows in the (restarted, empty) Redis
+        String after = Harness.startResearch(api, Harness.researchBody(Harness.domains(name + "-after", 5), "standard", 10));
+        Harness.await("rate limits back in Redis", Duration.ofSeconds(60), () ->
+            engine.output().contains("Redis is back, the limit is cluster-wide again")
+                && !redisKeys("gtm:" + env.get("CLUSTER_NAME") + ":ratelimit:*").isEmpty());
+        assertThat(Harness.awaitFinished(api + "/api/research/jobs/" + after, Duration.ofMinutes(2)).getString("status"))
+            .isEqualTo("done");
+      }
       JsonObject research = Harness.awaitFinished(api + "/api/research/jobs/" + researchId, Duration.ofMinutes(5));
       JsonObject doc = Harness.awaitFinished(api + "/api/documents/" + docId, Duration.ofMinutes(5));
       long totalMillis = (System.nanoTime() - t0) / 1_000_000;

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -25,6 +24,7 @@ import org.junit.jupiter.api.TestInstance;
  * every domain and every chapter stored once, every domain announced once.
  */
 @Tag("slow")
+@Tag("faults")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RollingRestartIT {
   static final int COMPANIES = 400;
@@ -34,19 +34,13 @@ class RollingRestartIT {
   @BeforeAll
   void start() throws Exception {
     vertx = Vertx.vertx();
-    sim = Simulator.start(vertx, 0).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     // slow enough providers that both jobs outlast seven restarts
-    for (String p : new String[] {"tavily", "newsapi", "greenhouse"}) {
-      sim.configure(p, new JsonObject().put("latency_median_ms", 600).put("latency_p99_ms", 1200));
-    }
-    sim.configure("openai", new JsonObject().put("latency_median_ms", 300).put("latency_p99_ms", 600));
+    sim = Harness.simulator(vertx, 600, 1200, 300, 600);
   }
 
   @AfterAll
   void stop() throws Exception {
-    if (vertx != null) {
-      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
+    Harness.close(vertx);
   }
 
   private record Step(String node, long stopMs, long startMs, long progressMs) {}

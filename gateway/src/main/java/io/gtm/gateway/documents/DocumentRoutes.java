@@ -90,7 +90,7 @@ public final class DocumentRoutes {
   private void chapters(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     document(id, owner(ctx))
-        .compose(row -> StoredRows.page(vertx, DbQueries.CHAPTERS, new JsonObject().put("document_id", id)))
+        .compose(row -> StoredRows.read(vertx, DbQueries.CHAPTERS, new JsonObject().put("document_id", id), readTimeoutMs()))
         .onSuccess(rows -> {
           JsonArray out = new JsonArray();
           rows.forEach(o -> {
@@ -133,8 +133,9 @@ public final class DocumentRoutes {
         .put("created_at", row.getValue("created_at")).put("finished_at", row.getValue("finished_at"));
   }
 
+  /** The stored document; 404 when unknown or another key's, 503 when the store does not answer in time. */
   private Future<JsonObject> document(String id, String owner) {
-    return StoredRows.page(vertx, DbQueries.DOCUMENT, new JsonObject().put("id", id)).compose(rows -> {
+    return StoredRows.read(vertx, DbQueries.DOCUMENT, new JsonObject().put("id", id), readTimeoutMs()).compose(rows -> {
       if (rows.isEmpty() || !HttpSupport.mayRead(owner, rows.getJsonObject(0).getString("owner_key"))) {
         return Future.failedFuture(new ApiException(ErrorCode.NOT_FOUND, "no document " + id));
       }
@@ -185,6 +186,11 @@ public final class DocumentRoutes {
 
   private static String truncate(String s) {
     return s.length() <= 120 ? s : s.substring(0, 120);
+  }
+
+  /** How long a client's read waits for the store ({@code GATEWAY_READ_TIMEOUT_MS}). */
+  private long readTimeoutMs() {
+    return config.getInt("GATEWAY_READ_TIMEOUT_MS");
   }
 
   /** The caller's owner identity (its API key's), or null when the API is open. */

@@ -67,6 +67,8 @@ public final class EventHub {
   private final Vertx vertx;
   private final Function<RoutingContext, String> ownerOf;
   private final Limits limits;
+  /** How long the checks before a replay wait for the store ({@code GATEWAY_READ_TIMEOUT_MS}). */
+  private final long readTimeoutMs;
 
   /**
    * @param ownerOf the caller's owner identity (API key) of a request, or null when the API is open
@@ -75,7 +77,9 @@ public final class EventHub {
     this.vertx = vertx;
     this.ownerOf = ownerOf;
     // built while the gateway verticle starts: its configuration is the context's
-    this.limits = Limits.from(EngineConfig.fromJson(vertx.getOrCreateContext().config()));
+    EngineConfig cfg = EngineConfig.fromJson(vertx.getOrCreateContext().config());
+    this.limits = Limits.from(cfg);
+    this.readTimeoutMs = cfg.getInt("GATEWAY_READ_TIMEOUT_MS");
   }
 
   /** Mounts {@code GET /ws}. */
@@ -298,9 +302,17 @@ public final class EventHub {
                   new DeliveryOptions().setSendTimeout(FLUSH_TIMEOUT_MS))
               .map(m -> m.body())
               .otherwise((JsonObject) null))
-          .compose(live -> checkVisible(live))
+          .compose(live -> checkVisible(live).compose(visible -> {
+            if (visible && live != null && !live.getBoolean("stored", true)) {
+              // the job runs, but its events cannot all be read back: a replay now would leave a gap
+              return Future.failedFuture(StoredRows.storeUnavailable());
+            }
+            return Future.succeededFuture(visible);
+          }))
           .onComplete(ar -> {
-            if (ar.failed() || !ar.result()) {
+            if (ar.failed() && StoredRows.unanswered(ar.cause())) {
+              unavailable();
+            } else if (ar.failed() || !ar.result()) {
               notFound();
             } else {
               replay();
@@ -314,7 +326,8 @@ public final class EventHub {
         String jobOwner = live.getString("owner");
         return Future.succeededFuture(session.owner == null || jobOwner == null || jobOwner.equals(session.owner));
       }
-      return StoredRows.page(vertx, DbQueries.JOB_EVENTS, new JsonObject().put("job_id", jobId).put("after_seq", -1).put("limit", 1))
+      return StoredRows.read(vertx, DbQueries.JOB_EVENTS, new JsonObject().put("job_id", jobId).put("after_seq", -1).put("limit", 1),
+              readTimeoutMs)
           .compose(rows -> {
             if (rows.isEmpty()) {
               // accepted but nothing emitted yet (a document waiting for its summarizer): its row says
@@ -331,15 +344,22 @@ public final class EventHub {
     private Future<JsonObject> jobRow(String id) {
       String query = id.startsWith("doc_") ? DbQueries.DOCUMENT
           : id.startsWith("rpt_") ? DbQueries.REPORT : DbQueries.RESEARCH_RUN;
-      return StoredRows.page(vertx, query, new JsonObject().put("id", id))
-          .map(rows -> rows.isEmpty() ? null : rows.getJsonObject(0))
-          .otherwise((JsonObject) null);
+      return StoredRows.read(vertx, query, new JsonObject().put("id", id), readTimeoutMs)
+          .map(rows -> rows.isEmpty() ? null : rows.getJsonObject(0));
     }
 
     private void notFound() {
       close();
       session.subs.remove(jobId);
       session.error(jobId, "not_found", "no job " + jobId);
+    }
+
+    /** The job's events cannot be read from storage now (db-writer away): the client subscribes again later. */
+    private void unavailable() {
+      close();
+      session.subs.remove(jobId);
+      session.error(jobId, ErrorCode.UNAVAILABLE.label(), "the job's stored events cannot be read right now (the store is"
+          + " not answering); subscribe again in " + StoredRows.RETRY_AFTER_S + " s");
     }
 
     private void replay() {
@@ -356,10 +376,6 @@ public final class EventHub {
                 return f;
               })
           .<Void>mapEmpty()
-          .recover(err -> {
-            log.warn("replay of job {} failed: {}", jobId, err.getMessage());
-            return Future.succeededFuture();
-          })
           .compose(x -> {
             replaying = false;
             Future<Void> f = Future.succeededFuture();
@@ -368,6 +384,14 @@ public final class EventHub {
               f = f.compose(y -> deliver(e));
             }
             return f;
+          })
+          .recover(err -> {
+            if (StoredRows.unanswered(err)) {
+              log.warn("replay of job {} failed, the subscriber is told to subscribe again: {}", jobId, err.getMessage());
+              unavailable();
+              return Future.succeededFuture();
+            }
+            return Future.failedFuture(err);
           }));
     }
 

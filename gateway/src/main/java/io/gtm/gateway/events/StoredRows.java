@@ -1,9 +1,13 @@
 package io.gtm.gateway.events;
 
 import io.gtm.common.Addresses;
+import io.gtm.common.ErrorCode;
+import io.gtm.gateway.http.RetryAfterException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,13 +23,44 @@ public final class StoredRows {
 
   public static final int PAGE = 1000;
   private static final long QUERY_TIMEOUT_MS = 30_000;
+  /** What a client is told to wait before asking again when the store does not answer (a db-writer restart). */
+  public static final long RETRY_AFTER_S = 5;
 
-  /** One page of rows from db-writer. */
+  /** One page of rows from db-writer (streams: a large list being written waits up to 30 s per page). */
   public static Future<JsonArray> page(Vertx vertx, String query, JsonObject params) {
+    return page(vertx, query, params, QUERY_TIMEOUT_MS);
+  }
+
+  /**
+   * One page of rows for a client waiting on its answer ({@code GATEWAY_READ_TIMEOUT_MS}): when
+   * db-writer does not answer in time, or none is running (killed, restarting), fails at once with a
+   * 503 and {@code Retry-After} ({@link #storeUnavailable}) instead of holding the request.
+   */
+  public static Future<JsonArray> read(Vertx vertx, String query, JsonObject params, long timeoutMs) {
+    return page(vertx, query, params, timeoutMs).recover(err -> Future.failedFuture(
+        unanswered(err) ? storeUnavailable() : err));
+  }
+
+  private static Future<JsonArray> page(Vertx vertx, String query, JsonObject params, long timeoutMs) {
     return vertx.eventBus().<JsonObject>request(Addresses.DB_QUERY,
             new JsonObject().put("query", query).put("params", params),
-            new DeliveryOptions().setSendTimeout(QUERY_TIMEOUT_MS))
+            new DeliveryOptions().setSendTimeout(timeoutMs))
         .map(m -> m.body().getJsonArray("rows", new JsonArray()));
+  }
+
+  /** The 503 of a read the store did not answer. */
+  public static RetryAfterException storeUnavailable() {
+    return new RetryAfterException(ErrorCode.UNAVAILABLE,
+        "the job store (db-writer) is not answering; try again shortly", RETRY_AFTER_S);
+  }
+
+  /** True for a read that got no answer (timeout, no db-writer registered), as opposed to a refusal. */
+  public static boolean unanswered(Throwable err) {
+    if (err instanceof RetryAfterException r && r.code() == ErrorCode.UNAVAILABLE) {
+      return true;
+    }
+    return err instanceof ReplyException re && (re.failureType() == ReplyFailure.TIMEOUT
+        || re.failureType() == ReplyFailure.NO_HANDLERS || re.failureType() == ReplyFailure.ERROR);
   }
 
   /**

@@ -61,10 +61,15 @@ public final class ApiRouter {
   /**
    * The Prometheus text of the registry, rendered on a worker thread: a scrape formats every meter
    * (histograms sorted), tens of milliseconds that would otherwise hold the event loop serving HTTP.
+   * It is kept in 64 kB buffers ({@link BufferChunks}), never as one string of the whole text.
    */
   private static void scrape(Vertx vertx, io.vertx.ext.web.RoutingContext ctx) {
-    vertx.executeBlocking(() -> Metrics.registry().scrape(), false)
-        .onSuccess(text -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text))
+    vertx.executeBlocking(() -> {
+      BufferChunks text = new BufferChunks();
+      Metrics.registry().scrape(text);
+      return text;
+    }, false)
+        .onSuccess(text -> text.send(ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")))
         .onFailure(ctx::fail);
   }
 

@@ -110,7 +110,7 @@ public final class ReportRoutes {
     if (request.researchId() == null || owner == null) {
       return Future.succeededFuture(request);
     }
-    return StoredRows.page(vertx, DbQueries.RESEARCH_RUN, new JsonObject().put("id", request.researchId()))
+    return StoredRows.read(vertx, DbQueries.RESEARCH_RUN, new JsonObject().put("id", request.researchId()), readTimeoutMs())
         .map(rows -> !rows.isEmpty() && HttpSupport.mayRead(owner, rows.getJsonObject(0).getString("owner_key"))
             ? request
             : new ReportRequest(request.domain(), request.researchGoal(), request.searchDepth(), null));
@@ -118,8 +118,9 @@ public final class ReportRoutes {
 
   /** The stored report in the API's shape; 404 for an unknown id or another key's report. */
   Future<JsonObject> load(String id, String owner) {
-    Future<JsonArray> report = StoredRows.page(vertx, DbQueries.REPORT, new JsonObject().put("id", id));
-    Future<JsonArray> sections = StoredRows.page(vertx, DbQueries.REPORT_SECTIONS, new JsonObject().put("report_id", id));
+    Future<JsonArray> report = StoredRows.read(vertx, DbQueries.REPORT, new JsonObject().put("id", id), readTimeoutMs());
+    Future<JsonArray> sections = StoredRows.read(vertx, DbQueries.REPORT_SECTIONS, new JsonObject().put("report_id", id),
+        readTimeoutMs());
     return Future.all(report, sections).compose(v -> {
       JsonArray rows = report.result();
       if (rows.isEmpty() || !HttpSupport.mayRead(owner, rows.getJsonObject(0).getString("owner_key"))) {
@@ -143,6 +144,11 @@ public final class ReportRoutes {
           .put("status", row.getString("status")).put("core", coreOut).put("sections", out)
           .put("created_at", row.getValue("created_at")).put("finished_at", row.getValue("finished_at")));
     });
+  }
+
+  /** How long a client's read waits for the store ({@code GATEWAY_READ_TIMEOUT_MS}). */
+  private long readTimeoutMs() {
+    return config.getInt("GATEWAY_READ_TIMEOUT_MS");
   }
 
   /** The caller's owner identity (its API key's), or null when the API is open. */

@@ -72,6 +72,8 @@ public final class ResearchJob {
 
   /** Jobs running in this process, by id. */
   static final Map<String, ResearchJob> RUNNING = new ConcurrentHashMap<>();
+  /** Jobs ended here whose final state is not stored yet (db-writer away): still answered from memory. */
+  private static final Map<String, ResearchJob> ENDING = new ConcurrentHashMap<>();
   private static final AtomicInteger ACTIVE = new AtomicInteger();
 
   static final String KIND = "research";
@@ -96,6 +98,12 @@ public final class ResearchJob {
   }
 
   public enum Status { queued, running, done, failed, cancelled }
+
+  /** The job of that id this process runs, or ended and is still storing its final state; else null. */
+  static ResearchJob live(String id) {
+    ResearchJob job = RUNNING.get(id);
+    return job != null ? job : ENDING.get(id);
+  }
 
   /** One open domain's evidence so far, and the keys of what it holds. */
   private static final class Found {
@@ -604,10 +612,10 @@ public final class ResearchJob {
         .put("summary", summary).put("metrics", metrics));
     events.emit("completed", new JsonObject().put("research_id", id).put("status", "done"));
     end("done");
-    writeRun(new JsonObject().put("status", "done").put("completed_companies", domainsCompleted)
+    ending(writeRun(new JsonObject().put("status", "done").put("completed_companies", domainsCompleted)
         .put("search_performance", summary.getJsonObject("search_performance"))
         .put("searches_executed", searchesBefore + searchesCompleted)
-        .put("processing_time_ms", summary.getLong("processing_time_ms")).put("finished_at", finishedAt))
+        .put("processing_time_ms", summary.getLong("processing_time_ms")).put("finished_at", finishedAt)))
         .eventually(() -> events.close())
         .onComplete(ar -> done.tryComplete(summary));
   }
@@ -648,9 +656,9 @@ public final class ResearchJob {
       events.emit("error", new JsonObject().put("error", new JsonObject().put("code", "cancelled")
           .put("message", "research job " + id + " was cancelled")));
       end("cancelled");
-      Future.join(new ArrayList<>(resultWrites))
+      ending(Future.join(new ArrayList<>(resultWrites))
           .transform(ar -> writeRun(new JsonObject().put("status", "cancelled").put("completed_companies", domainsCompleted)
-              .put("finished_at", finishedAt)))
+              .put("finished_at", finishedAt))))
           .eventually(() -> events.close())
           .onComplete(ar -> {
             done.tryFail(new io.gtm.common.ApiException(io.gtm.common.ErrorCode.CONFLICT, "research job " + id + " was cancelled"));
@@ -669,14 +677,20 @@ public final class ResearchJob {
     finishedAt = System.currentTimeMillis();
     events.emit("error", new JsonObject().put("error", new JsonObject().put("code", "pipeline_failed").put("message", reason)));
     end("failed");
-    writeRun(new JsonObject().put("status", "failed").put("finished_at", finishedAt))
+    ending(writeRun(new JsonObject().put("status", "failed").put("finished_at", finishedAt)))
         .eventually(() -> events.close())
         .onComplete(ar -> done.tryFail(new io.gtm.common.ApiException(io.gtm.common.ErrorCode.PROVIDER_FAILED, reason)));
   }
 
   private void end(String outcome) {
+    ENDING.put(id, this);
     stopHere();
     jobsCompleted(outcome).increment();
+  }
+
+  /** The job is answered from memory ({@link #live}) until {@code finalWrite} (its final state) is done. */
+  private <T> Future<T> ending(Future<T> finalWrite) {
+    return finalWrite.onComplete(ar -> ENDING.remove(id, this));
   }
 
   private void stopHere() {

@@ -184,29 +184,44 @@ public final class ResearchRoutes {
       fail(ctx, e);
       return;
     }
-    jobState(ctx, id).compose(state -> StoredRows.page(vertx, DbQueries.COMPANY_RESULTS,
-                new JsonObject().put("run_id", id).put("offset", offset).put("limit", limit))
+    boolean live = ResearchJob.live(id) != null;
+    jobState(ctx, id).compose(state -> StoredRows.read(vertx, DbQueries.COMPANY_RESULTS,
+                new JsonObject().put("run_id", id).put("offset", offset).put("limit", limit), readTimeoutMs())
             .map(rows -> {
               JsonArray results = new JsonArray();
               for (int i = 0; i < rows.size(); i++) {
                 results.add(rows.getJsonObject(i).getValue("result"));
               }
               return state.put("offset", offset).put("limit", limit).put("results", results);
-            }))
+            })
+            // a job coordinated here is answered from memory while the store is away (db-writer
+            // killed or restarting): its counters are live, its stored results cannot be listed now
+            .recover(err -> live && StoredRows.unanswered(err)
+                ? Future.succeededFuture(state.put("offset", offset).put("limit", limit).put("results", new JsonArray())
+                    .put("results_available", false))
+                : Future.failedFuture(err)))
         // a page of up to MAX_PAGE results is encoded on a worker, not on the event loop serving HTTP
         .compose(json -> vertx.executeBlocking(json::encode, false))
         .onSuccess(text -> ctx.response().putHeader("Content-Type", "application/json").end(text))
         .onFailure(err -> fail(ctx, err));
   }
 
-  /** The job's state from this process if it runs here, else from {@code research_runs}; 404 if unknown or not the caller's. */
+  /** How long a client's read waits for the store before it is answered otherwise ({@code GATEWAY_READ_TIMEOUT_MS}). */
+  private long readTimeoutMs() {
+    return config.getInt("GATEWAY_READ_TIMEOUT_MS");
+  }
+
+  /**
+   * The job's state from this process if it runs here (or is storing its end), else from
+   * {@code research_runs}; 404 if unknown or not the caller's, 503 when the store does not answer.
+   */
   private Future<JsonObject> jobState(RoutingContext ctx, String id) {
-    ResearchJob local = ResearchJob.RUNNING.get(id);
+    ResearchJob local = ResearchJob.live(id);
     if (local != null) {
       return visible(ctx, local.owner(), id).compose(v -> EventLoops.onContext(vertx, local.context(),
           () -> Future.succeededFuture(local.statusJson())));
     }
-    return StoredRows.page(vertx, DbQueries.RESEARCH_RUN, new JsonObject().put("id", id)).compose(rows -> {
+    return StoredRows.read(vertx, DbQueries.RESEARCH_RUN, new JsonObject().put("id", id), readTimeoutMs()).compose(rows -> {
       if (rows.isEmpty()) {
         return Future.failedFuture(notFound(id));
       }
@@ -228,10 +243,13 @@ public final class ResearchRoutes {
 
   private void deleteJob(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    ResearchJob local = ResearchJob.RUNNING.get(id);
+    ResearchJob local = ResearchJob.live(id);
     Future<JsonObject> result;
     if (local != null) {
-      result = visible(ctx, local.owner(), id).compose(v -> EventLoops.onContext(vertx, local.context(), local::cancel))
+      // cancelled in memory at once; the answer waits for the cancellation to be stored, but not longer
+      // than a read would (db-writer away: the job stores it when the writer is back)
+      result = visible(ctx, local.owner(), id).compose(v -> Future.any(
+              EventLoops.onContext(vertx, local.context(), local::cancel), vertx.timer(readTimeoutMs())))
           .map(v -> new JsonObject().put("research_id", id).put("status", local.status().name()));
     } else {
       // running on another gateway: it cancels it; if none answers, the stored run is marked cancelled

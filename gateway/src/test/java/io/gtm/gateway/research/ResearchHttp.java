@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 final class ResearchHttp {
   static final String GOAL = "fintech companies using Kubernetes";
 
-  record Reply(int status, String body, String contentType) {
+  record Reply(int status, String body, String contentType, String retryAfter) {
     JsonObject json() {
       return new JsonObject(body);
     }
@@ -53,7 +53,8 @@ final class ResearchHttp {
           req.putHeader("Content-Type", "application/json");
           return body == null ? req.send() : req.send(Buffer.buffer(body));
         })
-        .compose(res -> res.body().map(b -> new Reply(res.statusCode(), b.toString(), res.getHeader("Content-Type"))));
+        .compose(res -> res.body().map(b -> new Reply(res.statusCode(), b.toString(), res.getHeader("Content-Type"),
+            res.getHeader("Retry-After"))));
     try {
       return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {

@@ -29,12 +29,15 @@ public final class ResearchStack {
   public final Simulator simulator;
   public final GatewayVerticle gateway;
   public final EngineConfig config;
+  /** The db-writer's deployment (a test may undeploy it: the store away). */
+  public final String dbWriter;
 
-  private ResearchStack(Vertx vertx, Simulator simulator, GatewayVerticle gateway, EngineConfig config) {
+  private ResearchStack(Vertx vertx, Simulator simulator, GatewayVerticle gateway, EngineConfig config, String dbWriter) {
     this.vertx = vertx;
     this.simulator = simulator;
     this.gateway = gateway;
     this.config = config;
+    this.dbWriter = dbWriter;
   }
 
   /** The offline LLM, a 3 ms constant provider latency. */
@@ -79,12 +82,16 @@ public final class ResearchStack {
       EngineConfig cfg = EngineConfig.of(env);
       DeploymentOptions opts = new DeploymentOptions().setConfig(cfg.toJson());
       GatewayVerticle gateway = new GatewayVerticle();
+      String[] dbWriter = new String[1];
       return vertx.deployVerticle(new DbWriterVerticle(), opts)
-          .compose(x -> vertx.deployVerticle(new QueryGeneratorVerticle(), opts))
+          .compose(id -> {
+            dbWriter[0] = id;
+            return vertx.deployVerticle(new QueryGeneratorVerticle(), opts);
+          })
           .compose(x -> vertx.deployVerticle(new SearchWorkersVerticle(), opts))
           .compose(x -> vertx.deployVerticle(new AnalyzerVerticle(), opts))
           .compose(x -> vertx.deployVerticle(gateway, opts))
-          .map(x -> new ResearchStack(vertx, sim, gateway, cfg));
+          .map(x -> new ResearchStack(vertx, sim, gateway, cfg, dbWriter[0]));
     });
   }
 

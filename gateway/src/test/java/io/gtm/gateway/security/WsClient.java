@@ -12,14 +12,14 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A JDK WebSocket client for tests: received messages in a queue, the close status in a future. */
-final class WsClient implements WebSocket.Listener, AutoCloseable {
-  final BlockingQueue<JsonObject> messages = new LinkedBlockingQueue<>();
+public final class WsClient implements WebSocket.Listener, AutoCloseable {
+  public final BlockingQueue<JsonObject> messages = new LinkedBlockingQueue<>();
   /** The server's close status code, or -1 when the connection failed without a close frame. */
-  final CompletableFuture<Integer> closed = new CompletableFuture<>();
+  public final CompletableFuture<Integer> closed = new CompletableFuture<>();
   private final StringBuilder partial = new StringBuilder();
   private WebSocket ws;
 
-  static WsClient connect(int port, String key) throws Exception {
+  public static WsClient connect(int port, String key) throws Exception {
     WsClient c = new WsClient();
     c.ws = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
         .header("Authorization", "Bearer " + key)
@@ -27,16 +27,16 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     return c;
   }
 
-  void send(JsonObject msg) throws Exception {
+  public void send(JsonObject msg) throws Exception {
     ws.sendText(msg.encode(), true).get(10, TimeUnit.SECONDS);
   }
 
-  void sendText(String text) throws Exception {
+  public void sendText(String text) throws Exception {
     ws.sendText(text, true).get(10, TimeUnit.SECONDS);
   }
 
   /** The next message, or null after {@code ms}. */
-  JsonObject next(long ms) throws InterruptedException {
+  public JsonObject next(long ms) throws InterruptedException {
     return messages.poll(ms, TimeUnit.MILLISECONDS);
   }
 

@@ -5,7 +5,6 @@ import io.gtm.common.model.SearchTask;
 import io.gtm.common.resilience.HttpFailures;
 import io.gtm.common.resilience.ProviderException;
 import io.gtm.common.resilience.ProviderGate;
-import io.gtm.common.search.SearchClient;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -23,30 +22,15 @@ import java.util.Locale;
  * with its plain text (content unescaped, tags stripped) as the snippet; ranking against the
  * query is the caller's. A 404 means the company has no board: an empty result, not a failure.
  */
-public final class GreenhouseClient implements SearchClient {
+public final class GreenhouseClient extends GatedSearchClient {
   public static final String CHANNEL = "jobs_search";
   public static final String SOURCE = "greenhouse";
 
-  private final ProviderGate gate;
   private final String base;
 
   public GreenhouseClient(ProviderGate gate, String baseUrl) {
-    this.gate = gate;
-    this.base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-  }
-
-  @Override
-  public String channel() {
-    return CHANNEL;
-  }
-
-  @Override
-  public String provider() {
-    return gate.provider();
-  }
-
-  public ProviderGate gate() {
-    return gate;
+    super(CHANNEL, gate);
+    this.base = endpoint(baseUrl, "");
   }
 
   /** {@code www.Stripe.com} -> {@code stripe}: first label (after www), lower case, [a-z0-9-] only; null if nothing is left. */
@@ -72,7 +56,7 @@ public final class GreenhouseClient implements SearchClient {
   public Future<List<Evidence>> search(SearchTask task) {
     String token = boardToken(task.domain());
     if (token == null) {
-      return SearchCallMetrics.observe(CHANNEL, Future.succeededFuture(List.of()));
+      return observed(Future.succeededFuture(List.of()));
     }
     String url = base + "/v1/boards/" + URLEncoder.encode(token, StandardCharsets.UTF_8) + "/jobs";
     Future<List<Evidence>> call = gate.call(0,
@@ -81,7 +65,7 @@ public final class GreenhouseClient implements SearchClient {
             .timeout(gate.settings().timeoutMs())
             .send(),
         this::interpret);
-    return SearchCallMetrics.observe(CHANNEL, call);
+    return observed(call);
   }
 
   private List<Evidence> interpret(HttpResponse<Buffer> response) {

@@ -5,7 +5,6 @@ import io.gtm.common.model.SearchTask;
 import io.gtm.common.resilience.HttpFailures;
 import io.gtm.common.resilience.ProviderException;
 import io.gtm.common.resilience.ProviderGate;
-import io.gtm.common.search.SearchClient;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -21,33 +20,18 @@ import java.util.Set;
  * {@code sortBy=publishedAt}, {@code language=en}. apiKeyInvalid/Disabled/Missing are terminal,
  * apiKeyExhausted is terminal quota.
  */
-public final class NewsApiClient implements SearchClient {
+public final class NewsApiClient extends GatedSearchClient {
   public static final String CHANNEL = "news_search";
   public static final int MAX_QUERY_CHARS = 500;
   private static final Set<String> BAD_KEY = Set.of("apiKeyInvalid", "apiKeyDisabled", "apiKeyMissing");
 
-  private final ProviderGate gate;
   private final String url;
   private final String apiKey;
 
   public NewsApiClient(ProviderGate gate, String baseUrl, String apiKey) {
-    this.gate = gate;
-    this.url = (baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl) + "/v2/everything";
+    super(CHANNEL, gate);
+    this.url = endpoint(baseUrl, "/v2/everything");
     this.apiKey = apiKey;
-  }
-
-  @Override
-  public String channel() {
-    return CHANNEL;
-  }
-
-  @Override
-  public String provider() {
-    return gate.provider();
-  }
-
-  public ProviderGate gate() {
-    return gate;
   }
 
   static int pageSize(String depth) {
@@ -86,7 +70,7 @@ public final class NewsApiClient implements SearchClient {
             .timeout(gate.settings().timeoutMs())
             .send(),
         this::interpret);
-    return SearchCallMetrics.observe(CHANNEL, call);
+    return observed(call);
   }
 
   private List<Evidence> interpret(HttpResponse<Buffer> response) {

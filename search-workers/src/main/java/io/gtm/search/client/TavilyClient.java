@@ -5,7 +5,6 @@ import io.gtm.common.model.SearchTask;
 import io.gtm.common.resilience.HttpFailures;
 import io.gtm.common.resilience.ProviderException;
 import io.gtm.common.resilience.ProviderGate;
-import io.gtm.common.search.SearchClient;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -19,32 +18,17 @@ import java.util.List;
  * {@code query} (at most 400 characters), {@code search_depth} advanced for comprehensive else
  * basic, {@code max_results} 3/5/8 by depth. 432/433 (plan / pay-as-you-go limit) are terminal quota.
  */
-public final class TavilyClient implements SearchClient {
+public final class TavilyClient extends GatedSearchClient {
   public static final String CHANNEL = "google_search";
   public static final int MAX_QUERY_CHARS = 400;
 
-  private final ProviderGate gate;
   private final String url;
   private final String apiKey;
 
   public TavilyClient(ProviderGate gate, String baseUrl, String apiKey) {
-    this.gate = gate;
-    this.url = (baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl) + "/search";
+    super(CHANNEL, gate);
+    this.url = endpoint(baseUrl, "/search");
     this.apiKey = apiKey;
-  }
-
-  @Override
-  public String channel() {
-    return CHANNEL;
-  }
-
-  @Override
-  public String provider() {
-    return gate.provider();
-  }
-
-  public ProviderGate gate() {
-    return gate;
   }
 
   static int maxResults(String depth) {
@@ -76,7 +60,7 @@ public final class TavilyClient implements SearchClient {
             .timeout(gate.settings().timeoutMs())
             .sendBuffer(body),
         this::interpret);
-    return SearchCallMetrics.observe(CHANNEL, call);
+    return observed(call);
   }
 
   private List<Evidence> interpret(HttpResponse<Buffer> response) {
