@@ -6,6 +6,7 @@ import io.gtm.common.Addresses;
 import io.gtm.common.ApiException;
 import io.gtm.common.ErrorCode;
 import io.gtm.common.Ping;
+import io.gtm.common.cluster.WorkIntake;
 import io.gtm.common.config.EngineConfig;
 import io.gtm.common.json.Fields;
 import io.gtm.common.llm.LlmClient;
@@ -35,11 +36,18 @@ import org.slf4j.LoggerFactory;
  * request received again while its first copy is in flight in this process joins that copy
  * ({@link InFlight}): no second LLM call. Also answers
  * {@link Addresses#REPORT_STEP} (see {@link ReportSteps}).
+ *
+ * <p>A graceful stop takes no new work (the consumers are unregistered, the cluster routes to the
+ * other analyzers) and answers the analyses in flight, for at most {@code ANALYZER_STOP_GRACE_MS}
+ * (default {@value #DEFAULT_STOP_GRACE_MS}); the gateway sends an unanswered one again after its
+ * unit deadline.
  */
 public final class AnalyzerVerticle extends VerticleBase {
   public static final String SERVICE = "analyzer";
   /** Evidence text per LLM call; beyond it the evidence is analysed in chunks and merged. */
   static final int CHUNK_CHARS = 12_000;
+  /** Longest wait for the analyses in flight when the analyzer stops (kept under the engine's 25 s stop budget). */
+  public static final long DEFAULT_STOP_GRACE_MS = 15_000;
   private static final Logger log = LoggerFactory.getLogger(AnalyzerVerticle.class);
   private static final String SYSTEM = """
       You are a B2B go-to-market analyst. From the evidence found about one company, judge how \
@@ -49,6 +57,8 @@ public final class AnalyzerVerticle extends VerticleBase {
       evidence). Use only the evidence given. Answer with JSON only.""";
 
   private LlmClient llm;
+  private WorkIntake intake;
+  private long stopGraceMs;
 
   /** What makes two analysis requests the same unit. */
   private record AnalysisKey(String goal, String domain, List<Evidence> evidence) {}
@@ -56,14 +66,22 @@ public final class AnalyzerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     EngineConfig cfg = EngineConfig.fromJson(config());
+    stopGraceMs = WorkIntake.graceMs(cfg, "ANALYZER_STOP_GRACE_MS", DEFAULT_STOP_GRACE_MS);
     llm = LlmClients.create(vertx, cfg);
+    intake = new WorkIntake(vertx, SERVICE);
     return Future.all(
-        vertx.eventBus().<JsonObject>consumer(Addresses.ANALYZE, this::handleAnalyze).completion(),
-        vertx.eventBus().<JsonObject>consumer(Addresses.REPORT_STEP, new ReportSteps(llm)::handle).completion(),
+        intake.<JsonObject>consumer(Addresses.ANALYZE, this::handleAnalyze),
+        intake.<JsonObject>consumer(Addresses.REPORT_STEP, new ReportSteps(llm)::handle),
         Ping.register(vertx, SERVICE));
   }
 
-  private void handleAnalyze(Message<JsonObject> msg) {
+  @Override
+  public Future<?> stop() {
+    return intake == null ? Future.succeededFuture() : intake.drain(stopGraceMs);
+  }
+
+  /** Completes once the request is answered. */
+  private Future<Void> handleAnalyze(Message<JsonObject> msg) {
     String goal;
     String domain;
     List<Evidence> evidence = new ArrayList<>();
@@ -80,18 +98,19 @@ public final class AnalyzerVerticle extends VerticleBase {
       }
     } catch (ApiException e) {
       msg.fail(e.code().code(), e.getMessage());
-      return;
+      return Future.succeededFuture();
     }
     if (evidence.isEmpty()) {
       msg.reply(result(domain, Analysis.empty(), 0, "scorer", "no evidence"));
-      return;
+      return Future.succeededFuture();
     }
     // a resend of an analysis still in flight here (its deadline passed while it waited for the LLM's
     // rate limit) joins the first copy: one LLM call, both answered
-    InFlight.<AnalysisKey, JsonObject>named(vertx, SERVICE)
+    return InFlight.<AnalysisKey, JsonObject>named(vertx, SERVICE)
         .run(new AnalysisKey(goal, domain, evidence), () -> analysis(goal, domain, evidence))
         .onSuccess(msg::reply)
-        .onFailure(err -> msg.fail(ErrorCode.INTERNAL.code(), "analysis of " + domain + " failed: " + err.getMessage()));
+        .onFailure(err -> msg.fail(ErrorCode.INTERNAL.code(), "analysis of " + domain + " failed: " + err.getMessage()))
+        .<Void>mapEmpty().otherwiseEmpty();
   }
 
   /** The LLM's analysis of all the evidence, else the offline scorer's. */

@@ -79,11 +79,19 @@ public final class DbQueries {
   public static final String REPORT_SECTIONS = "report_sections";
   /** params {prefix} -> [{count}] bench_rows whose id starts with prefix (benchmarks and tests). */
   public static final String BENCH_ROWS_COUNT = "bench_rows_count";
+  /**
+   * params {id, node} -> [{id}] once the document's owner is cleared (owner_node and heartbeat_at
+   * set to null), or no row when {@code node} does not own it (any more). A stopping summarizer
+   * hands its documents back with it, so that another one claims them at once instead of waiting
+   * for the heartbeat to go stale; the condition on the owner never clears a newer owner's claim.
+   * A statement, answered at once (not batched).
+   */
+  public static final String DOCUMENT_RELEASE = "document_release";
 
   /** Every name above. */
   public static final List<String> ALL = List.of(
       COMPANY_RESULT,
       RESEARCH_RUN, COMPANY_RESULTS, COMPANY_RESULTS_COUNT, COMPANY_RESULTS_DOMAINS, JOB_EVENTS, JOB_EVENTS_LAST_SEQ,
       RESEARCH_RUNS_BY_STATUS, RESEARCH_RUN_CLAIM, RESEARCH_RUNS_CLAIMABLE, DOCUMENT, DOCUMENT_CONTENT, DOCUMENTS_BY_STATUS, DOCUMENT_CLAIM, CHAPTERS,
-      SUMMARY_CACHE, REPORT, REPORT_SECTIONS, BENCH_ROWS_COUNT);
+      SUMMARY_CACHE, REPORT, REPORT_SECTIONS, BENCH_ROWS_COUNT, DOCUMENT_RELEASE);
 }

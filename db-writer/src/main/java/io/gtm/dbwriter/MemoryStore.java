@@ -214,6 +214,16 @@ final class MemoryStore implements DbStore {
         row.put("heartbeat_at", now.toString());
         return byKey("documents", id, DOCUMENT_CONTENT_COLUMN);
       }
+      case DbQueries.DOCUMENT_RELEASE: {
+        String id = p.string("id");
+        Map<String, Object> row = tables.getOrDefault("documents", new LinkedHashMap<>()).get(List.of(id));
+        if (row == null || !p.string("node").equals(row.get("owner_node"))) {
+          return new JsonArray();
+        }
+        row.put("owner_node", null);
+        row.put("heartbeat_at", null);
+        return new JsonArray().add(new JsonObject().put("id", id));
+      }
       case DbQueries.CHAPTERS: {
         String documentId = p.string("document_id");
         return new JsonArray(select("chapters", r -> documentId.equals(r.get("document_id")),

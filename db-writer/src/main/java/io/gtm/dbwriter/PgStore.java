@@ -189,6 +189,11 @@ final class PgStore implements DbStore {
             + " FOR UPDATE SKIP LOCKED) RETURNING " + DOCUMENT_COLUMNS;
         args = Tuple.of(p.string("id"), p.string("node"), p.longValue("stale_ms", 15_000, 0));
       }
+      case DbQueries.DOCUMENT_RELEASE -> {
+        // waits for a write in progress on the row (no SKIP LOCKED): the hand-back must not be lost
+        sql = "UPDATE documents SET owner_node = NULL, heartbeat_at = NULL WHERE id = $1 AND owner_node = $2 RETURNING id";
+        args = Tuple.of(p.string("id"), p.string("node"));
+      }
       case DbQueries.CHAPTERS -> {
         sql = "SELECT * FROM chapters WHERE document_id = $1 ORDER BY number";
         args = Tuple.of(p.string("document_id"));

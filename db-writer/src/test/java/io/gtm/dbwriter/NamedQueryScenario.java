@@ -162,6 +162,18 @@ final class NamedQueryScenario {
     assertThat(Db.query(vertx, DbQueries.DOCUMENT_CLAIM, claimA)).hasSize(1);
     assertThat(Db.query(vertx, DbQueries.DOCUMENT_CLAIM, claimB.copy().put("stale_ms", 0))
         .getJsonObject(0).getString("owner_node")).isEqualTo("node-b");
+    // document_release: only the owner hands a document back; then anyone claims it at once
+    JsonObject releaseA = new JsonObject().put("id", claimDoc).put("node", "node-a");
+    assertThat(Db.query(vertx, DbQueries.DOCUMENT_RELEASE, releaseA)).isEmpty();
+    assertThat(Db.query(vertx, DbQueries.DOCUMENT, new JsonObject().put("id", claimDoc)).getJsonObject(0)
+        .getString("owner_node")).isEqualTo("node-b");
+    JsonObject releaseB = new JsonObject().put("id", claimDoc).put("node", "node-b");
+    assertThat(Db.query(vertx, DbQueries.DOCUMENT_RELEASE, releaseB)).hasSize(1);
+    JsonObject released = Db.query(vertx, DbQueries.DOCUMENT, new JsonObject().put("id", claimDoc)).getJsonObject(0);
+    assertThat(released.getValue("owner_node")).isNull();
+    assertThat(released.getValue("heartbeat_at")).isNull();
+    assertThat(Db.query(vertx, DbQueries.DOCUMENT_RELEASE, releaseB)).isEmpty();
+    assertThat(Db.query(vertx, DbQueries.DOCUMENT_CLAIM, claimA).getJsonObject(0).getString("owner_node")).isEqualTo("node-a");
     Db.writeNow(vertx, "documents", new JsonObject().put("id", claimDoc).put("status", "cancelled"));
     assertThat(Db.query(vertx, DbQueries.DOCUMENT_CLAIM, claimB)).isEmpty();
 

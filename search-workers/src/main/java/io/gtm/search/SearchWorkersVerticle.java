@@ -3,6 +3,7 @@ package io.gtm.search;
 import io.gtm.common.Addresses;
 import io.gtm.common.ApiException;
 import io.gtm.common.Ping;
+import io.gtm.common.cluster.WorkIntake;
 import io.gtm.common.config.EngineConfig;
 import io.gtm.common.metrics.MetricNames;
 import io.gtm.common.metrics.Metrics;
@@ -37,6 +38,9 @@ import java.util.Map;
  * by its client; one refused for want of a provider is counted here with outcome {@code failure}.
  * A task received again while its first copy is in flight in this process joins that copy
  * ({@link InFlight}): no second provider call.
+ * A graceful stop takes no new searches (the consumers are withdrawn from the cluster's routing,
+ * which sends to the other search-workers) and answers those in flight, for at most
+ * {@code SEARCH_WORKERS_STOP_GRACE_MS} (default {@value #DEFAULT_STOP_GRACE_MS}); the ranking pool closes after them.
  */
 public final class SearchWorkersVerticle extends VerticleBase {
   public static final String SERVICE = "search-workers";
@@ -46,13 +50,18 @@ public final class SearchWorkersVerticle extends VerticleBase {
   static final String JOBS_CHANNEL = "jobs_search";
   static final int MAX_POSTINGS = 5;
   static final int SNIPPET_CHARS = 500;
+  /** Longest wait for the searches in flight when the service stops (kept under the engine's 25 s stop budget). */
+  public static final long DEFAULT_STOP_GRACE_MS = 10_000;
 
   private Map<String, SearchClient> clients;
   private WorkerExecutor ranking;
+  private WorkIntake intake;
+  private long stopGraceMs;
 
   @Override
   public Future<?> start() {
     EngineConfig cfg = EngineConfig.fromJson(config());
+    stopGraceMs = WorkIntake.graceMs(cfg, "SEARCH_WORKERS_STOP_GRACE_MS", DEFAULT_STOP_GRACE_MS);
     clients = SearchClients.create(vertx, cfg);
     for (String channel : CHANNELS) {
       // present at 0 from the start, so that dashboards and alerts read a rate, not an absent series
@@ -62,27 +71,31 @@ public final class SearchWorkersVerticle extends VerticleBase {
       }
     }
     ranking = vertx.createSharedWorkerExecutor("search-ranking", 2);
+    intake = new WorkIntake(vertx, SERVICE);
     List<Future<?>> consumers = new ArrayList<>();
     for (String channel : CHANNELS) {
-      consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.search(channel), this::handleSearch).completion());
+      consumers.add(intake.<JsonObject>consumer(Addresses.search(channel), this::handleSearch));
     }
-    consumers.add(vertx.eventBus().<JsonObject>consumer(DEFAULT_ADDRESS, this::handleSearch).completion());
+    consumers.add(intake.<JsonObject>consumer(DEFAULT_ADDRESS, this::handleSearch));
     consumers.add(Ping.register(vertx, SERVICE));
     return Future.all(consumers);
   }
 
   @Override
   public Future<?> stop() {
-    return ranking == null ? Future.succeededFuture() : ranking.close();
+    // the searches in flight are answered first: a ranking cut off by the pool's close would be a failed search
+    Future<Void> drained = intake == null ? Future.succeededFuture() : intake.drain(stopGraceMs);
+    return drained.compose(v -> ranking == null ? Future.succeededFuture() : ranking.close());
   }
 
-  private void handleSearch(Message<JsonObject> msg) {
+  /** Completes once the search is answered. */
+  private Future<Void> handleSearch(Message<JsonObject> msg) {
     SearchTask task;
     try {
       task = SearchTask.fromJson(msg.body() == null ? new JsonObject() : msg.body());
     } catch (ApiException e) {
       msg.fail(e.code().code(), e.getMessage());
-      return;
+      return Future.succeededFuture();
     }
     boolean own = CHANNELS.contains(task.channel());
     String poolName = own ? task.channel() : ChannelPool.DEFAULT;
@@ -93,15 +106,16 @@ public final class SearchWorkersVerticle extends VerticleBase {
       Counter.builder(MetricNames.SEARCH_REQUESTS).tag(MetricNames.TAG_CHANNEL, task.channel())
           .tag(MetricNames.TAG_OUTCOME, ProviderException.FAILURE).register(Metrics.registry()).increment();
       msg.reply(SearchOutcome.failure("no provider configured for channel " + task.channel()).toJson());
-      return;
+      return Future.succeededFuture();
     }
     // a resend of a task still in flight here (its deadline passed while it waited for a rate limit)
     // joins the first copy: one provider call, both answered
-    InFlight.<SearchTask, List<Evidence>>named(vertx, SERVICE)
+    return InFlight.<SearchTask, List<Evidence>>named(vertx, SERVICE)
         .run(task, () -> pool.submit(vertx, limit, () -> client.search(task))
             .compose(found -> JOBS_CHANNEL.equals(task.channel()) ? rankPostings(task.query(), found) : Future.succeededFuture(found)))
         .onSuccess(evidence -> msg.reply(SearchOutcome.ok(evidence).toJson()))
-        .onFailure(err -> msg.reply(SearchOutcome.failure(String.valueOf(err.getMessage())).toJson()));
+        .onFailure(err -> msg.reply(SearchOutcome.failure(String.valueOf(err.getMessage())).toJson()))
+        .<Void>mapEmpty().otherwiseEmpty();
   }
 
   /** The postings most similar to the query, snippets cut only after ranking on their full text. */

@@ -54,7 +54,11 @@ final class DocumentJob {
    */
   static final long MIN_WRITE_TIMEOUT_MS = 10_000;
 
-  private enum State { LOADING, RUNNING, FINISHING, ENDED }
+  /** Longest wait, on a hand-back, for each of: the chapter rows in flight, the counters, the events. */
+  static final long HAND_BACK_STEP_MS = 5_000;
+
+  /** STOPPING: handing the document back (no new work; the chapter rows in flight are being stored). */
+  private enum State { LOADING, RUNNING, STOPPING, FINISHING, ENDED }
 
   private final Vertx vertx;
   private final String id;
@@ -83,6 +87,8 @@ final class DocumentJob {
   private long lastCounterWrite;
   private boolean counterWriteScheduled;
   private boolean firstCall;
+  /** Completes once no chapter row is being stored, while handing back. */
+  private io.vertx.core.Promise<Void> storesSettled;
 
   DocumentJob(Vertx vertx, JsonObject row, SummarizerConfig config, LlmClient llm,
               SummaryCache cache, SummarizerMetrics metrics, Runnable wake, Consumer<DocumentJob> ended) {
@@ -110,6 +116,11 @@ final class DocumentJob {
 
   boolean active() {
     return state != State.ENDED;
+  }
+
+  /** Taking LLM work and its answers: false once it is being handed back, cancelled or finished. */
+  private boolean working() {
+    return state == State.RUNNING;
   }
 
   /** Milliseconds since the last stored chapter (or the start), while running. */
@@ -287,7 +298,7 @@ final class DocumentJob {
    * (once its row is stored) on its first task. Null once this job ended. Never fails.
    */
   Future<Lookup> lookup(Task task) {
-    if (!active()) {
+    if (!working()) {
       return Future.succeededFuture();
     }
     if (started.add(task.chapter())) {
@@ -301,14 +312,14 @@ final class DocumentJob {
 
   /** A task whose lookup failed (a bug, not the cache: that is a miss) counts as a failed attempt. */
   void lookupFailed(Task task, Throwable err) {
-    if (active()) {
+    if (working()) {
       failedAttempt(task, err);
     }
   }
 
   /** Applies a cached answer. */
   void answered(Task task, JsonObject value) {
-    if (active()) {
+    if (working()) {
       succeeded(task, value);
     }
   }
@@ -319,7 +330,7 @@ final class DocumentJob {
    * next call first, so checking and storing a result never holds a call slot.
    */
   Future<Runnable> call(Prepared p) {
-    if (!active()) {
+    if (!working()) {
       return Future.succeededFuture(() -> { });
     }
     long t0 = System.nanoTime();
@@ -341,7 +352,7 @@ final class DocumentJob {
   }
 
   private void apply(Prepared p, AsyncResult<LlmResponse> ar) {
-    if (!active()) {
+    if (!working()) {
       return;
     }
     Throwable error = ar.failed() ? ar.cause() : null;
@@ -450,6 +461,9 @@ final class DocumentJob {
       if (schedule.finished() && pendingStores == 0 && state == State.RUNNING) {
         finish();
       }
+      if (pendingStores == 0 && storesSettled != null) {
+        storesSettled.tryComplete();
+      }
     });
   }
 
@@ -526,6 +540,52 @@ final class DocumentJob {
               llmCalls);
           release();
         });
+  }
+
+  /**
+   * Hands the document back (the summarizer is stopping): no new LLM work, the answers of calls in
+   * flight are dropped (the next owner makes those few calls again); the chapter rows being stored
+   * are waited for and announced, then the counters and the events are stored, each step for at
+   * most {@link #HAND_BACK_STEP_MS}; then the job ends here without a final status. The caller
+   * clears the owner afterwards, so that the next owner numbers its events after ours and finds
+   * every chapter this process finished. Never fails.
+   */
+  Future<Void> handBack() {
+    if (state != State.RUNNING) {
+      stop("the summarizer is stopping");
+      return Future.succeededFuture();
+    }
+    state = State.STOPPING;
+    int inFlight = pendingStores;
+    storesSettled = io.vertx.core.Promise.promise();
+    if (pendingStores == 0) {
+      storesSettled.complete();
+    }
+    long t0 = System.nanoTime();
+    return bounded(storesSettled.future())
+        .compose(v -> bounded(write("documents", new JsonObject().put("id", id).put("chapters_done", done)
+            .put("chapters_failed", failed).put("llm_calls", llmCalls))))
+        .compose(v -> bounded(events.flush()))
+        .map(v -> {
+          SummarizerVerticle.say(java.util.logging.Level.INFO, "document %s stopped here: %d chapter row(s) in flight"
+                  + " stored in %d ms (%d unconfirmed), %d of %d chapters done, events stored", id, inFlight - pendingStores,
+              (System.nanoTime() - t0) / 1_000_000, pendingStores, done, total);
+          if (state == State.STOPPING) { // not cancelled meanwhile
+            release();
+          }
+          return null;
+        });
+  }
+
+  /** Completes when {@code f} does or after {@link #HAND_BACK_STEP_MS}, whichever is first (never fails). */
+  private Future<Void> bounded(Future<?> f) {
+    io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
+    long timer = vertx.setTimer(HAND_BACK_STEP_MS, t -> p.tryComplete());
+    f.onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      p.tryComplete();
+    });
+    return p.future();
   }
 
   /** Stops work without storing anything more (cancelled, ownership lost, or the verticle stopping). */

@@ -77,6 +77,7 @@ final class LlmDispatcher {
   private long permitWaitNs;
   private long emptyAtEnd;
   private boolean pumping;
+  private boolean closed;
   private boolean again;
   private long timer = -1;
   private long timerAt = -1;
@@ -129,6 +130,7 @@ final class LlmDispatcher {
   }
 
   void close() {
+    closed = true;
     LIVE.remove(this);
     for (Held h : List.copyOf(held)) {
       h.release.run();
@@ -148,6 +150,9 @@ final class LlmDispatcher {
 
   /** Fills the free slots; call whenever work may have appeared. */
   void pump() {
+    if (closed) {
+      return;
+    }
     if (pumping) {
       again = true;
       return;
@@ -227,8 +232,11 @@ final class LlmDispatcher {
           return new Held(release, 0);
         });
     permit.onComplete(p -> {
-      if (p.failed()) { // no permit (the store failed for good): the task goes back as a miss
+      if (p.failed()) { // no permit (the store failed for good, or closed): the task goes back as a miss
         calling--;
+        if (closed) {
+          return;
+        }
         toCall.add(m);
         vertx.setTimer(100, t -> pump());
         return;

@@ -11,7 +11,8 @@ interface LlmPermits {
   /** True when another process waits for a permit: a held one should then be given back, not passed on. */
   boolean contended();
 
-  void close();
+  /** Gives back every permit still held and stops renewing; completes once the shared store has them back. */
+  Future<Void> close();
 
   /**
    * The cluster's semaphore in Redis (leases that expire with a dead process; per-process limit,
@@ -30,8 +31,8 @@ interface LlmPermits {
       }
 
       @Override
-      public void close() {
-        semaphore.close();
+      public Future<Void> close() {
+        return semaphore.close();
       }
     };
   }

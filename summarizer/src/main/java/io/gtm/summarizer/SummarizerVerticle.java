@@ -8,10 +8,15 @@ import io.gtm.common.cluster.Cluster;
 import io.gtm.common.config.EngineConfig;
 import io.gtm.common.llm.LlmClient;
 import io.gtm.common.llm.LlmClients;
+import io.gtm.common.logging.Logging;
 import io.gtm.common.resilience.DistributedSemaphore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
@@ -19,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.logging.Level;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +36,13 @@ import org.slf4j.LoggerFactory;
  * {@code {accepted, document_id}}); {@code summarizer.cancel} stops one. Every
  * {@code SUMMARIZER_SCAN_MS} (and at start) documents still in work whose owner's heartbeat is
  * stale are claimed and resumed, so a document survives the process that ran it.
+ *
+ * <p>A graceful stop hands the documents back: no new document is taken (the consumer of
+ * {@code summarizer.document} goes first), each running document stores the chapters it has in
+ * flight, its counters and its events, then its owner is cleared with a conditional update
+ * ({@code DbQueries.DOCUMENT_RELEASE}: only if still ours) and the document is offered on
+ * {@code summarizer.document}, so another summarizer claims it at once; the LLM permits held here
+ * are given back to the cluster rather than left to expire.
  */
 public final class SummarizerVerticle extends VerticleBase {
   public static final String SERVICE = "summarizer";
@@ -37,6 +50,9 @@ public final class SummarizerVerticle extends VerticleBase {
   private static final List<String> IN_WORK = List.of("queued", "splitting", "running");
   /** Documents one process runs at once; more stay queued in the database (backpressure). */
   static final int MAX_DOCUMENTS = 8;
+  /** How long a stopping summarizer waits for another one to accept a document it hands back. */
+  static final long OFFER_TIMEOUT_MS = 3_000;
+  static final int OFFER_ATTEMPTS = 5;
 
   private final LlmClient injected;
   private SummarizerConfig config;
@@ -54,6 +70,9 @@ public final class SummarizerVerticle extends VerticleBase {
     }
   };
   private String node;
+  private MessageConsumer<JsonObject> documents;
+  private long heartbeatTimer;
+  private long scanTimer;
   private boolean stopping;
   private boolean scanning;
 
@@ -80,10 +99,11 @@ public final class SummarizerVerticle extends VerticleBase {
         + "/" + UUID.randomUUID().toString().substring(0, 8);
     metrics.gauges(() -> sum(d -> d.jobs().size()), SummarizerVerticle::idleSeconds, () -> sum(LlmDispatcher::queued),
         () -> sum(d -> d.limit() * 4), () -> sum(LlmDispatcher::inFlight), () -> config.llmConcurrency());
-    vertx.setPeriodic(config.heartbeatMs(), t -> heartbeat());
-    vertx.setPeriodic(config.scanMs(), t -> scan());
+    heartbeatTimer = vertx.setPeriodic(config.heartbeatMs(), t -> heartbeat());
+    scanTimer = vertx.setPeriodic(config.scanMs(), t -> scan());
+    documents = vertx.eventBus().consumer(Addresses.SUMMARIZE_DOCUMENT, this::handleDocument);
     return Future.all(
-            vertx.eventBus().<JsonObject>consumer(Addresses.SUMMARIZE_DOCUMENT, this::handleDocument).completion(),
+            documents.completion(),
             vertx.eventBus().<JsonObject>consumer(Addresses.SUMMARIZE_CANCEL, this::handleCancel).completion(),
             Ping.register(vertx, SERVICE))
         .onSuccess(v -> scan());
@@ -92,12 +112,71 @@ public final class SummarizerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
-    for (DocumentJob job : List.copyOf(jobs.values())) {
-      job.stop("the summarizer is stopping");
+    long t0 = System.nanoTime();
+    vertx.cancelTimer(heartbeatTimer);
+    vertx.cancelTimer(scanTimer);
+    List<DocumentJob> running = List.copyOf(jobs.values());
+    say(Level.INFO, "summarizer stopping: handing back %d document(s)", running.size());
+    // no new document is routed here; the calls in flight are abandoned and their permits given back at once
+    Future<Void> noIntake = documents == null ? Future.succeededFuture() : documents.unregister().otherwiseEmpty();
+    Future<Void> permitsBack = permits.close(); // first: every lease in one call, awaited
+    dispatcher.close();
+    List<Future<Void>> handed = new java.util.ArrayList<>();
+    for (DocumentJob job : running) {
+      handed.add(noIntake.compose(v -> job.handBack()).compose(v -> handBack(job.id())));
     }
-    dispatcher.close(); // gives back the permits of abandoned calls, so another process need not wait for their leases
-    // a moment for those releases to reach the shared store before the event loop goes away
-    return Future.<Void>future(p -> vertx.setTimer(100, t -> p.complete())).onComplete(v -> permits.close());
+    return Future.join(handed).transform(x -> permitsBack)
+        .onComplete(ar -> say(Level.INFO, "summarizer stopped in %d ms", (System.nanoTime() - t0) / 1_000_000));
+  }
+
+  /** A line of the stop, written directly: during a JVM shutdown the JDK resets the loggers, which would drop it. */
+  static void say(Level level, String format, Object... args) {
+    Logging.direct(level, SummarizerVerticle.class.getName(), String.format(java.util.Locale.ROOT, format, args));
+  }
+
+  /**
+   * Clears the document's owner if it is still this node (never a newer owner's claim), then offers
+   * it to the other summarizers so that one claims it now rather than at its next scan. Never fails.
+   */
+  private Future<Void> handBack(String id) {
+    JsonObject params = new JsonObject().put("id", id).put("node", node);
+    return vertx.eventBus().<JsonObject>request(Addresses.DB_QUERY,
+            new JsonObject().put("query", DbQueries.DOCUMENT_RELEASE).put("params", params),
+            new DeliveryOptions().setSendTimeout(DocumentJob.HAND_BACK_STEP_MS))
+        .map(m -> !m.body().getJsonArray("rows", new JsonArray()).isEmpty())
+        .compose(released -> {
+          if (!released) {
+            say(Level.INFO, "document %s not handed back: no longer owned here", id);
+            return Future.succeededFuture();
+          }
+          say(Level.INFO, "document %s handed back by %s", id, node);
+          return vertx.isClustered() ? offer(id, 1) : Future.succeededFuture();
+        })
+        .recover(err -> {
+          say(Level.WARNING, "document %s not handed back (%s): another summarizer claims it once its heartbeat is stale",
+              id, err.getMessage());
+          return Future.succeededFuture();
+        });
+  }
+
+  /** Offers a handed-back document on {@code summarizer.document}; a few tries while this node's own consumer is still seen. */
+  private Future<Void> offer(String id, int attempt) {
+    return vertx.eventBus().<JsonObject>request(Addresses.SUMMARIZE_DOCUMENT, new JsonObject().put("document_id", id),
+            new DeliveryOptions().setSendTimeout(OFFER_TIMEOUT_MS))
+        .<Void>map(m -> {
+          say(Level.INFO, "document %s offered to the other summarizers: accepted %s", id, m.body().getBoolean("accepted"));
+          return null;
+        })
+        .recover(err -> {
+          boolean noHandler = err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS;
+          if (noHandler && attempt < OFFER_ATTEMPTS) {
+            // our own registration may still be in this node's view of the cluster for a moment
+            return Future.<Void>future(p -> vertx.setTimer(100, t -> p.complete())).compose(v -> offer(id, attempt + 1));
+          }
+          say(Level.INFO, "document %s offered, no summarizer took it now (%s): the next scan claims it", id,
+              err.getMessage());
+          return Future.succeededFuture();
+        });
   }
 
   private static String model(EngineConfig c, String provider) {

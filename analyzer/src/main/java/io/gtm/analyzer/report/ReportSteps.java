@@ -7,6 +7,7 @@ import io.gtm.common.llm.LlmException;
 import io.gtm.common.llm.LlmOperations;
 import io.gtm.common.llm.LlmRequest;
 import io.gtm.common.llm.offline.ReportShapes;
+import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -40,16 +41,17 @@ public final class ReportSteps {
     this.llm = llm;
   }
 
-  public void handle(Message<JsonObject> msg) {
+  /** Answers one report step; completes once the answer (or the failure) is sent. */
+  public Future<Void> handle(Message<JsonObject> msg) {
     JsonObject body = msg.body();
     String step = body == null ? null : body.getString("step");
     if (step == null || !PURPOSE.containsKey(step)) {
       msg.fail(ErrorCode.VALIDATION.code(), "unknown report step '" + step + "'");
-      return;
+      return Future.succeededFuture();
     }
     LlmRequest request = LlmRequest.json(LlmOperations.REPORT_STEP, system(step), prompt(step, body), body,
         1500, "report_" + step, ReportShapes.schema(step));
-    llm.complete(request)
+    return llm.complete(request)
         .onSuccess(answer -> {
           JsonObject result;
           try {
@@ -67,7 +69,8 @@ public final class ReportSteps {
           msg.reply(result);
         })
         .onFailure(err -> msg.fail(err instanceof LlmException ? ErrorCode.PROVIDER_FAILED.code() : ErrorCode.INTERNAL.code(),
-            step + ": " + err.getMessage()));
+            step + ": " + err.getMessage()))
+        .<Void>mapEmpty().otherwiseEmpty();
   }
 
   static String system(String step) {

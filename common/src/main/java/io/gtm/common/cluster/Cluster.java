@@ -55,6 +55,34 @@ public final class Cluster {
     return manager == null ? java.util.List.of("local") : manager.getNodes();
   }
 
+  /**
+   * Withdraws this node's consumers of {@code address} from the cluster's routing while they stay
+   * registered here: the other nodes stop sending to this one (within milliseconds, as their view
+   * of the cluster updates) and what they sent meanwhile is still delivered, instead of being
+   * dropped silently as a message reaching a node with no consumer is. For a graceful stop: then
+   * unregister the consumers once the stragglers are served. Nothing to do when not clustered.
+   */
+  public static Future<Void> withdraw(Vertx vertx, String address) {
+    HazelcastClusterManager manager = MANAGERS.get(vertx);
+    if (manager == null) {
+      return Future.succeededFuture();
+    }
+    String self = manager.getNodeId();
+    io.vertx.core.Promise<java.util.List<io.vertx.core.spi.cluster.RegistrationInfo>> found = io.vertx.core.Promise.promise();
+    manager.getRegistrations(address, found);
+    return found.future().compose(list -> {
+      java.util.List<Future<Void>> removed = new java.util.ArrayList<>();
+      for (io.vertx.core.spi.cluster.RegistrationInfo r : list) {
+        if (self.equals(r.nodeId()) && !r.localOnly()) {
+          io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
+          manager.removeRegistration(address, r, p);
+          removed.add(p.future());
+        }
+      }
+      return Future.all(removed).mapEmpty();
+    });
+  }
+
   public static Config hazelcastConfig(EngineConfig config) {
     String host = config.get("CLUSTER_HOST", "127.0.0.1");
     int port = config.getInt("CLUSTER_PORT");

@@ -106,6 +106,7 @@ public final class DistributedSemaphore {
   private boolean busy;
   private boolean pollScheduled;
   private boolean fallback;
+  private boolean closed;
   private int localHeld;
 
   private record Waiter(Promise<Permit> promise, Context context) {}
@@ -161,6 +162,9 @@ public final class DistributedSemaphore {
   public Future<Permit> acquire() {
     Promise<Permit> p = Promise.promise();
     synchronized (this) {
+      if (closed) {
+        return Future.failedFuture(new IllegalStateException("semaphore " + key + " closed"));
+      }
       waiters.addLast(new Waiter(p, vertx.getOrCreateContext()));
     }
     if (othersWaiting) {
@@ -180,10 +184,34 @@ public final class DistributedSemaphore {
     return othersWaiting;
   }
 
-  /** Stops renewing leases (the held ones then expire); call when the owner stops. */
-  public void close() {
+  /**
+   * Stops renewing leases, gives back every lease still held (in one call to Redis) and fails the
+   * waiters; a permit granted by a request already under way is given back as it arrives. Call
+   * when the owner stops: another process need not wait for the leases to expire (a killed
+   * process's leases still do). Completes once Redis answered (or after a second); never fails.
+   */
+  public Future<Void> close() {
     vertx.cancelTimer(renewTimer);
     vertx.cancelTimer(othersTimer);
+    List<Waiter> dropped;
+    synchronized (this) {
+      closed = true;
+      dropped = new ArrayList<>(waiters);
+      waiters.clear();
+    }
+    for (Waiter w : dropped) {
+      w.context().runOnContext(v -> w.promise().tryFail(new IllegalStateException("semaphore " + key + " closed")));
+    }
+    List<String> leases = new ArrayList<>(held);
+    held.removeAll(leases);
+    if (leases.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Request zrem = Request.cmd(Command.ZREM).arg(key);
+    leases.forEach(zrem::arg);
+    return redis.send(zrem).timeout(1, TimeUnit.SECONDS)
+        .onFailure(err -> log.debug("semaphore {}: leases not given back ({}), they expire", key, err.getMessage()))
+        .<Void>mapEmpty().otherwiseEmpty();
   }
 
   private void checkOthersWaiting() {
@@ -213,20 +241,32 @@ public final class DistributedSemaphore {
     tryTake(batch.size()).onComplete(ar -> {
       List<Permit> granted = ar.succeeded() ? ar.result() : List.of();
       boolean schedulePoll = false;
+      boolean late;
       synchronized (this) {
         busy = false;
-        for (int i = 0; i < granted.size(); i++) {
-          waiters.pollFirst();
+        late = closed;
+        if (!late) {
+          for (int i = 0; i < granted.size(); i++) {
+            waiters.pollFirst();
+          }
+          if (granted.size() < batch.size() && !pollScheduled) {
+            pollScheduled = true;
+            schedulePoll = true;
+          }
         }
-        if (granted.size() < batch.size() && !pollScheduled) {
-          pollScheduled = true;
-          schedulePoll = true;
-        }
+      }
+      if (late) { // granted after close: nobody waits for them any more
+        granted.forEach(Permit::onIgnore);
+        return;
       }
       for (int i = 0; i < granted.size(); i++) {
         Waiter w = batch.get(i);
         Permit permit = granted.get(i);
-        w.context().runOnContext(v -> w.promise().complete(permit));
+        w.context().runOnContext(v -> {
+          if (!w.promise().tryComplete(permit)) {
+            permit.onIgnore(); // the waiter was dropped by close meanwhile
+          }
+        });
       }
       if (granted.size() == batch.size()) {
         pump(); // waiters that came meanwhile

@@ -74,9 +74,10 @@ class DistributedSemaphoreTest {
     String key = "test:sem:" + UUID.randomUUID();
     long lease = 300;
     try (RedisMonitor monitor = RedisMonitor.start(key)) {
-      DistributedSemaphore dead = new DistributedSemaphore(a, RedisConnections.shared(a, REDIS), key, 1, lease, 20);
+      Vertx process = Vertx.vertx();
+      DistributedSemaphore dead = new DistributedSemaphore(process, RedisConnections.shared(process, REDIS), key, 1, lease, 20);
       dead.acquire().await(5, TimeUnit.SECONDS); // never released
-      dead.close(); // the holder stops renewing, as a dead process would
+      process.close().await(5, TimeUnit.SECONDS); // the holder dies: no renewal, no give-back
       DistributedSemaphore alive = new DistributedSemaphore(b, RedisConnections.shared(b, REDIS), key, 1, lease, 20);
       alive.acquire().await(5, TimeUnit.SECONDS);
       // Redis's record: a ZADD scores a lease with its expiry (grant or renewal, Redis clock)
@@ -91,6 +92,27 @@ class DistributedSemaphoreTest {
       assertThat(aliveGrantedAt).as("grant to the live process vs expiry of the dead one's lease, Redis ms")
           .isGreaterThanOrEqualTo(deadExpiry);
     }
+  }
+
+  @Test
+  void closingGivesEveryHeldLeaseBackAtOnceAndFailsTheWaiters() throws Exception {
+    String key = "test:sem:" + UUID.randomUUID();
+    // leases of a minute: only a give-back lets the other process in within the test's bounds
+    DistributedSemaphore stopping = new DistributedSemaphore(a, RedisConnections.shared(a, REDIS), key, 2, 60_000, 20);
+    stopping.acquire().await(5, TimeUnit.SECONDS);
+    stopping.acquire().await(5, TimeUnit.SECONDS);
+    Future<Permit> waiting = stopping.acquire();
+    DistributedSemaphore other = new DistributedSemaphore(b, RedisConnections.shared(b, REDIS), key, 2, 60_000, 20);
+    Future<Permit> first = other.acquire();
+    Future<Permit> second = other.acquire();
+    assertThat(first.isComplete()).isFalse();
+    stopping.close().await(5, TimeUnit.SECONDS);
+    assertThat(stopping.held()).isZero();
+    first.await(5, TimeUnit.SECONDS);
+    second.await(5, TimeUnit.SECONDS);
+    pollUntil(waiting::isComplete, "the waiter of the closed semaphore is told");
+    assertThat(waiting.failed()).isTrue();
+    assertThat(stopping.acquire().failed()).isTrue();
   }
 
   @Test

@@ -266,6 +266,13 @@ final class Harness {
     return resource("/demo/sample-book.txt");
   }
 
+  /** The time stamp of the first line of a process's log that contains {@code marker} (lines start with an ISO instant). */
+  static java.time.Instant logTime(String output, String marker) {
+    String line = output.lines().filter(l -> l.contains(marker)).findFirst()
+        .orElseThrow(() -> new AssertionError("no log line with: " + marker));
+    return java.time.Instant.parse(line.substring(0, line.indexOf(' ')));
+  }
+
   static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
