@@ -65,6 +65,7 @@ class ProvidersMisbehavingIT {
 
   @Test
   @Tag("slow")
+  @Tag("faults")
   void fiveHundredCompaniesAndABookFinishUnderProviderFaults() throws Exception {
     scenario(500, Duration.ofMinutes(8));
   }
