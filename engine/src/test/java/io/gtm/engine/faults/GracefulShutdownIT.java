@@ -70,6 +70,8 @@ class GracefulShutdownIT {
       assertThat(first.process.waitFor(45, TimeUnit.SECONDS)).as("exited within 45 s, log %s", first.log).isTrue();
       long stopMillis = (System.nanoTime() - t0) / 1_000_000;
       assertThat(first.process.exitValue()).as("exit code, log %s", first.log).isZero();
+      // what the services log on the way out is kept (the JDK's own hook would reset logging first)
+      assertThat(first.output()).as("log %s", first.log).contains("research job " + researchId + " released by");
       assertThat(first.output()).contains("shutting down");
 
       // the writer was flushed: every domain the job had counted before the signal is stored
