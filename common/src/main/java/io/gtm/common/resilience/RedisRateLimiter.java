@@ -51,6 +51,9 @@ public final class RedisRateLimiter implements RateLimiter {
         redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
       end
       if used < 0 or redis.call('ZCARD', KEYS[1]) == 0 then used = 0 end
+      if redis.call('ZSCORE', KEYS[1], ARGV[4] .. ':' .. weight) then
+        return 0
+      end
       if used + weight <= limit or used == 0 then
         redis.call('ZADD', KEYS[1], now, ARGV[4] .. ':' .. weight)
         redis.call('SET', KEYS[2], used + weight, 'PX', window * 2)
@@ -87,7 +90,8 @@ public final class RedisRateLimiter implements RateLimiter {
   /** When the current run of Redis timeouts began (-1: Redis answered last time). */
   private long slowSince = -1;
 
-  private record Waiter(long weight, Promise<Void> promise, Context context) {}
+  /** A queued acquire; {@code id} names its grant in Redis, the same on every attempt (a retry after a late answer is not granted twice). */
+  private record Waiter(long weight, String id, Promise<Void> promise, Context context) {}
 
   /**
    * @param key      the Redis key shared by every process enforcing this limit
@@ -122,7 +126,7 @@ public final class RedisRateLimiter implements RateLimiter {
   public Future<Void> acquire(long weight) {
     Promise<Void> promise = Promise.promise();
     synchronized (this) {
-      waiters.addLast(new Waiter(weight, promise, vertx.getOrCreateContext()));
+      waiters.addLast(new Waiter(weight, idPrefix + ids.incrementAndGet(), promise, vertx.getOrCreateContext()));
     }
     pump();
     return promise.future();
@@ -138,7 +142,7 @@ public final class RedisRateLimiter implements RateLimiter {
       busy = true;
       head = waiters.peekFirst();
     }
-    decide(head.weight()).onComplete(ar -> {
+    decide(head.weight(), head.id()).onComplete(ar -> {
       long wait = ar.succeeded() ? ar.result() : 0;
       if (wait <= 0) {
         Waiter granted;
@@ -160,7 +164,7 @@ public final class RedisRateLimiter implements RateLimiter {
   }
 
   /** 0 when granted, else the wait in ms. */
-  private Future<Long> decide(long weight) {
+  private Future<Long> decide(long weight, String id) {
     boolean useRedis;
     synchronized (this) {
       useRedis = !fallback || clock.getAsLong() - lastRedisFailure >= REDIS_RETRY_MS;
@@ -169,7 +173,7 @@ public final class RedisRateLimiter implements RateLimiter {
       return Future.succeededFuture(localDecide(weight));
     }
     Request eval = Request.cmd(Command.EVAL).arg(SCRIPT).arg(2).arg(key).arg(key + ":sum")
-        .arg(limit).arg(windowMs).arg(weight).arg(idPrefix + ids.incrementAndGet());
+        .arg(limit).arg(windowMs).arg(weight).arg(id);
     return redis.send(eval)
         .timeout(REDIS_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
         .map(r -> {

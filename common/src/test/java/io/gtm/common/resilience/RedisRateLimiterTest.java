@@ -28,6 +28,23 @@ class RedisRateLimiterTest {
   }
 
   @Test
+  void anAttemptRepeatedAfterALateAnswerIsNotGrantedTwice() throws Exception {
+    String key = "test:rl:" + UUID.randomUUID();
+    io.vertx.redis.client.Redis redis = RedisConnections.shared(a, REDIS);
+    // the same acquire asked twice (its first answer came after the client's timeout): one grant
+    for (int attempt = 0; attempt < 2; attempt++) {
+      io.vertx.redis.client.Response r = redis.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.EVAL)
+          .arg(RedisRateLimiter.SCRIPT).arg(2).arg(key).arg(key + ":sum").arg(10).arg(60_000).arg(3).arg("acq-1"))
+          .await(5, TimeUnit.SECONDS);
+      assertThat(r.toLong()).as("attempt %d granted", attempt).isZero();
+    }
+    assertThat(redis.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.ZCARD).arg(key))
+        .await(5, TimeUnit.SECONDS).toInteger()).as("grants recorded").isEqualTo(1);
+    assertThat(redis.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.GET).arg(key + ":sum"))
+        .await(5, TimeUnit.SECONDS).toInteger()).as("weight used").isEqualTo(3);
+  }
+
+  @Test
   void twoInstancesSharingAKeyNeverExceedTheLimitInAnyWindowAndUseIt() throws Exception {
     String key = "test:rl:" + UUID.randomUUID();
     int limit = 10;
