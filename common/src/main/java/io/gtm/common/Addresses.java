@@ -53,6 +53,14 @@ public final class Addresses {
     return "research.cancel." + id;
   }
 
+  /**
+   * Request: the live state of the research job {@code id} from the gateway coordinating it (what
+   * another gateway answers with while the store does not); the reply carries the job's owner.
+   */
+  public static String researchStatus(String id) {
+    return "research.status." + id;
+  }
+
   public static String ping(String service) {
     return PING_PREFIX + service;
   }

@@ -61,8 +61,11 @@ class DbWriterKillIT {
       Node writer = cluster.node("db-writer", "db-writer", Map.of("METRICS_PORT", String.valueOf(writerMetrics)));
       cluster.start(writer);
       Node gateway = cluster.node("gateway", "gateway");
-      cluster.start(gateway, cluster.node("query-generator", "query-generator"), cluster.node("search-workers", "search-workers"),
-          cluster.node("analyzer", "analyzer"), cluster.node("summarizer", "summarizer"));
+      // a second gateway, which does not coordinate the research: it asks the one that does
+      Node otherGateway = cluster.node("gateway2", "gateway");
+      cluster.start(gateway, otherGateway, cluster.node("query-generator", "query-generator"),
+          cluster.node("search-workers", "search-workers"), cluster.node("analyzer", "analyzer"),
+          cluster.node("summarizer", "summarizer"));
       String api = gateway.api();
 
       String researchId = Harness.startResearch(api, Harness.researchBody(Harness.domains("dbkill", COMPANIES), "standard", 6));
@@ -105,6 +108,16 @@ class DbWriterKillIT {
       assertThat(liveState.getInteger("total_companies")).isEqualTo(COMPANIES);
       assertThat(liveState.getBoolean("results_available")).as(live.body()).isFalse();
       assertThat(liveReadMs).as("live job read with no writer").isLessThan(PROMPT_READ_MS);
+      // ... and through the other gateway, which asks the coordinator for it
+      long t2 = System.nanoTime();
+      var relayed = Harness.get(otherGateway.api() + "/api/research/jobs/" + researchId);
+      long relayedReadMs = (System.nanoTime() - t2) / 1_000_000;
+      assertThat(relayed.statusCode()).as(relayed.body()).isEqualTo(200);
+      JsonObject relayedState = new JsonObject(relayed.body());
+      assertThat(relayedState.getString("research_id")).isEqualTo(researchId);
+      assertThat(relayedState.getInteger("completed_companies")).isGreaterThanOrEqualTo(completedAtKill);
+      assertThat(relayedState.getBoolean("results_available")).as(relayed.body()).isFalse();
+      assertThat(relayedReadMs).as("live job read through the other gateway with no writer").isLessThan(PROMPT_READ_MS);
       long unavailableReadMs = 0;
       for (String path : new String[] {"/api/documents/" + docId, "/api/research/jobs/r-unknown"}) {
         long t1 = System.nanoTime();
@@ -142,9 +155,9 @@ class DbWriterKillIT {
       long docMs = (System.nanoTime() - killedAt) / 1_000_000;
 
       System.out.printf("FAULTS dbwriter-kill queued_at_kill=%.0f completed_at_kill=%d rows_at_kill=%d chapters_at_kill=%d"
-              + " live_read_ms=%d unavailable_read_ms=%d writer_restart_ms=%d first_row_after_restart_ms=%d first_chapter_after_restart_ms=%d"
+              + " live_read_ms=%d relayed_read_ms=%d unavailable_read_ms=%d writer_restart_ms=%d first_row_after_restart_ms=%d first_chapter_after_restart_ms=%d"
               + " research_done_after_kill_ms=%d document_done_after_kill_ms=%d research=%s rows=%d document=%s%n",
-          queued[0], completedAtKill, rowsAtKill, chaptersAtKill, liveReadMs, unavailableReadMs, restartMs, firstRowMs, firstChapterMs,
+          queued[0], completedAtKill, rowsAtKill, chaptersAtKill, liveReadMs, relayedReadMs, unavailableReadMs, restartMs, firstRowMs, firstChapterMs,
           researchMs, docMs, research.copy().put("results", (Object) null).encode(), cluster.count("SELECT count(*) " + results), doc.encode());
       // measured above with a generous deadline, bounded here: the senders resend within a send timeout
       assertThat(firstRowMs).as("first result row stored after the new writer is up (research writes resent)")

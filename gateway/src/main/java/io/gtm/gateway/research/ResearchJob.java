@@ -123,6 +123,7 @@ public final class ResearchJob {
   private final long unitDeadlineMs;
   private final Promise<JsonObject> done = Promise.promise();
   private final io.vertx.core.eventbus.MessageConsumer<JsonObject> cancelConsumer;
+  private final io.vertx.core.eventbus.MessageConsumer<JsonObject> statusConsumer;
 
   private volatile Status status = Status.queued;
   /** Stopped here without an outcome: handed back, or no longer owned (another gateway goes on). */
@@ -182,6 +183,9 @@ public final class ResearchJob {
     // a DELETE reaching another gateway is forwarded here
     this.cancelConsumer = vertx.eventBus().consumer(Addresses.researchCancel(id), msg ->
         cancel().onComplete(ar -> msg.reply(new JsonObject().put("research_id", id).put("status", status.name()))));
+    // another gateway whose store does not answer asks here for the live state
+    this.statusConsumer = vertx.eventBus().consumer(Addresses.researchStatus(id), msg ->
+        msg.reply(new JsonObject().put("state", statusJson()).put("owner", owner)));
   }
 
   /**
@@ -698,6 +702,7 @@ public final class ResearchJob {
       vertx.cancelTimer(heartbeatTimer);
     }
     cancelConsumer.unregister();
+    statusConsumer.unregister();
     ACTIVE.decrementAndGet();
     RUNNING.remove(id, this);
   }

@@ -184,20 +184,19 @@ public final class ResearchRoutes {
       fail(ctx, e);
       return;
     }
-    boolean live = ResearchJob.live(id) != null;
-    jobState(ctx, id).compose(state -> StoredRows.read(vertx, DbQueries.COMPANY_RESULTS,
+    jobState(ctx, id).compose(known -> StoredRows.read(vertx, DbQueries.COMPANY_RESULTS,
                 new JsonObject().put("run_id", id).put("offset", offset).put("limit", limit), readTimeoutMs())
             .map(rows -> {
               JsonArray results = new JsonArray();
               for (int i = 0; i < rows.size(); i++) {
                 results.add(rows.getJsonObject(i).getValue("result"));
               }
-              return state.put("offset", offset).put("limit", limit).put("results", results);
+              return known.state().put("offset", offset).put("limit", limit).put("results", results);
             })
-            // a job coordinated here is answered from memory while the store is away (db-writer
-            // killed or restarting): its counters are live, its stored results cannot be listed now
-            .recover(err -> live && StoredRows.unanswered(err)
-                ? Future.succeededFuture(state.put("offset", offset).put("limit", limit).put("results", new JsonArray())
+            // a running job is answered from its coordinator's memory while the store is away
+            // (db-writer killed or restarting): its counters are live, its stored results cannot be listed now
+            .recover(err -> known.live() && StoredRows.unanswered(err)
+                ? Future.succeededFuture(known.state().put("offset", offset).put("limit", limit).put("results", new JsonArray())
                     .put("results_available", false))
                 : Future.failedFuture(err)))
         // a page of up to MAX_PAGE results is encoded on a worker, not on the event loop serving HTTP
@@ -215,12 +214,26 @@ public final class ResearchRoutes {
    * The job's state from this process if it runs here (or is storing its end), else from
    * {@code research_runs}; 404 if unknown or not the caller's, 503 when the store does not answer.
    */
-  private Future<JsonObject> jobState(RoutingContext ctx, String id) {
+  private Future<KnownJob> jobState(RoutingContext ctx, String id) {
     ResearchJob local = ResearchJob.live(id);
     if (local != null) {
       return visible(ctx, local.owner(), id).compose(v -> EventLoops.onContext(vertx, local.context(),
-          () -> Future.succeededFuture(local.statusJson())));
+          () -> Future.succeededFuture(new KnownJob(local.statusJson(), true))));
     }
+    return storedState(ctx, id).map(state -> new KnownJob(state, false)).recover(err -> StoredRows.unanswered(err)
+        // the store is away: the gateway coordinating the job, if one does, answers from memory
+        ? vertx.eventBus().<JsonObject>request(Addresses.researchStatus(id), new JsonObject(),
+                new DeliveryOptions().setSendTimeout(readTimeoutMs()))
+            .recover(none -> Future.failedFuture(err))
+            .compose(reply -> visible(ctx, reply.body().getString("owner"), id)
+                .map(v -> new KnownJob(reply.body().getJsonObject("state"), true)))
+        : Future.failedFuture(err));
+  }
+
+  /** A job's state, and whether it comes from the job running now (else from storage). */
+  private record KnownJob(JsonObject state, boolean live) {}
+
+  private Future<JsonObject> storedState(RoutingContext ctx, String id) {
     return StoredRows.read(vertx, DbQueries.RESEARCH_RUN, new JsonObject().put("id", id), readTimeoutMs()).compose(rows -> {
       if (rows.isEmpty()) {
         return Future.failedFuture(notFound(id));
@@ -254,7 +267,7 @@ public final class ResearchRoutes {
     } else {
       // running on another gateway: it cancels it; if none answers, the stored run is marked cancelled
       // (a gateway that still coordinates it sees that at its next claim renewal and stops)
-      result = jobState(ctx, id).compose(state -> !"running".equals(state.getString("status"))
+      result = jobState(ctx, id).map(KnownJob::state).compose(state -> !"running".equals(state.getString("status"))
           && !"queued".equals(state.getString("status"))
           ? Future.succeededFuture(new JsonObject().put("research_id", id).put("status", state.getString("status")))
           : vertx.eventBus().<JsonObject>request(Addresses.researchCancel(id), new JsonObject(),
