@@ -103,10 +103,13 @@ public final class GatewayVerticle extends VerticleBase {
     return busyLoops.stream().filter(t -> t == loop).count();
   }
 
-  /** WebSocket frames and messages bounded by {@code WS_MAX_MESSAGE_BYTES}; a closing handshake waits at most 5 s. */
+  /** HTTP/1.1; WebSocket frames and messages bounded by {@code WS_MAX_MESSAGE_BYTES}; a closing handshake waits at most 5 s. */
   static HttpServerOptions serverOptions(EngineConfig cfg) {
     int maxMessage = cfg.getInt("WS_MAX_MESSAGE_BYTES");
-    return new HttpServerOptions().setMaxWebSocketFrameSize(maxMessage).setMaxWebSocketMessageSize(maxMessage)
+    // HTTP/1.1 only: a client's h2c upgrade (the JDK client asks by default) is not taken up; an
+    // upgraded connection now and then got HTTP/1.1 bytes the client read as an HTTP/2 frame
+    return new HttpServerOptions().setHttp2ClearTextEnabled(false)
+        .setMaxWebSocketFrameSize(maxMessage).setMaxWebSocketMessageSize(maxMessage)
         .setWebSocketClosingTimeout(5);
   }
 

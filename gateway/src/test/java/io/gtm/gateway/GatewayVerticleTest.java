@@ -42,6 +42,21 @@ class GatewayVerticleTest {
         "CORS_ORIGINS", "https://app.example.com"));
     open = new TestHttp(openPort);
     keyed = new TestHttp(keyedPort);
+    GatewayVerticleTest.openPort = openPort;
+  }
+
+  static int openPort;
+
+  @Test
+  void aClientAskingToUpgradeToCleartextHttp2IsAnsweredInHttp11() throws Exception {
+    // the JDK client asks for h2c by default; an upgraded connection once mixed HTTP/1.1 bytes into HTTP/2 frames
+    java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_2).build();
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<String> res = client.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + openPort + "/health/live"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(res.statusCode()).isEqualTo(200);
+      assertThat(res.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_1_1);
+    }
   }
 
   private static void deploy(Map<String, String> cfg) throws Exception {

@@ -79,7 +79,8 @@ public final class SimulatorVerticle extends VerticleBase {
     });
 
     int port = config().getInteger("port", DEFAULT_PORT);
-    return vertx.createHttpServer().requestHandler(router).listen(port)
+    return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setHttp2ClearTextEnabled(false))
+        .requestHandler(router).listen(port)
         .onSuccess(s -> {
           server = s;
           log.info("provider simulator listening on port {}", s.actualPort());

@@ -16,7 +16,8 @@ public final class MetricsServer {
 
   public static Future<HttpServer> start(Vertx vertx, int port) {
     var metrics = PrometheusRequestHandler.create(Metrics.registry(), "/metrics");
-    return vertx.createHttpServer().requestHandler(req -> {
+    // HTTP/1.1 only: a client's h2c upgrade (the JDK client asks by default) is not taken up
+    return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setHttp2ClearTextEnabled(false)).requestHandler(req -> {
       switch (req.path()) {
         case "/metrics" -> metrics.handle(req);
         case "/health/live" -> req.response().putHeader("Content-Type", "application/json")
