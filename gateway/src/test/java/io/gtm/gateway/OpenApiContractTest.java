@@ -68,6 +68,8 @@ class OpenApiContractTest {
    * pooled keep-alive connection can hang; here about one in a thousand on one reused connection).
    */
   private static HttpClient http;
+  /** Held for the class's life: Vert.x closes a client nothing refers to, even mid-handshake. */
+  private static io.vertx.core.http.WebSocketClient webSockets;
   private static JsonObject served;
   private static JsonObject strict;
   private static OpenAPIContract contract;
@@ -302,7 +304,8 @@ class OpenApiContractTest {
   void webSocketHealthMetricsAndPageAnswerAsDocumented() throws Exception {
     assertThat(validated("webSocket", call(HttpMethod.GET, "/ws", null, null, true)).status()).isEqualTo(400);
     assertThat(validated("webSocket", call(HttpMethod.GET, "/ws", null, null, false)).status()).isEqualTo(401);
-    WebSocket ws = await(vertx.createWebSocketClient().connect(new WebSocketConnectOptions()
+    webSockets = vertx.createWebSocketClient();
+    WebSocket ws = await(webSockets.connect(new WebSocketConnectOptions()
         .setPort(stack.port()).setHost("localhost").setURI("/ws?api_key=" + KEY)));
     var reply = new java.util.concurrent.CompletableFuture<JsonObject>();
     ws.textMessageHandler(t -> reply.complete(new JsonObject(t)));

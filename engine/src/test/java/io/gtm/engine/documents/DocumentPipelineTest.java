@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 class DocumentPipelineTest {
   private static final Duration BOOK = Duration.ofSeconds(120);
   private DocumentStack stack;
+  private io.vertx.core.http.WebSocketClient webSockets;
 
   @AfterEach
   void stop() throws Exception {
@@ -55,8 +56,10 @@ class DocumentPipelineTest {
     List<JsonObject> events = new CopyOnWriteArrayList<>();
     String id = stack.upload(book, "Great%20Expectations");
     // progress over the gateway's WebSocket: replay of what was already emitted, then live
+    // held in a field: Vert.x closes a client nothing refers to, even mid-handshake
+    webSockets = stack.vertx.createWebSocketClient();
     io.vertx.core.http.WebSocket socket = DocumentStack.await(
-        stack.vertx.createWebSocketClient().connect(stack.gateway.actualPort(), "127.0.0.1", "/ws"));
+        webSockets.connect(stack.gateway.actualPort(), "127.0.0.1", "/ws"));
     socket.textMessageHandler(t -> events.add(new JsonObject(t)));
     DocumentStack.await(socket.writeTextMessage(new JsonObject().put("subscribe", id).encode()));
 

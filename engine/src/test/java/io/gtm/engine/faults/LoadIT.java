@@ -47,6 +47,8 @@ class LoadIT {
   private Simulator sim;
   /** A Vert.x of its own with one idle HTTP server, polled alongside the engine: what the machine alone costs. */
   private Vertx controlVertx;
+  /** Held for the test's life: Vert.x closes a client nothing refers to, even mid-handshake. */
+  private WebSocketClient wsClient;
   private int controlPort;
 
   @BeforeAll
@@ -146,7 +148,7 @@ class LoadIT {
       }
 
       // 200 subscribers, spread over the 25 jobs; each waits for its job's last event
-      WebSocketClient wsClient = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(SUBSCRIBERS));
+      wsClient = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(SUBSCRIBERS));
       Set<Integer> completed = ConcurrentHashMap.newKeySet();
       Set<Integer> subscribed = ConcurrentHashMap.newKeySet();
       AtomicLong messages = new AtomicLong();

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("slow")
 class ReportBench {
+  private static io.vertx.core.http.HttpClient client;
   static final long L = 500;
 
   @Test
@@ -44,7 +45,9 @@ class ReportBench {
   private static long[] run(Vertx vertx, ResearchStack stack) throws Exception {
     Promise<long[]> done = Promise.promise();
     long[] marks = new long[3];
-    vertx.createHttpClient().request(new RequestOptions().setMethod(HttpMethod.POST).setPort(stack.port())
+    // a local would let Vert.x close the client (unreachable) while the report streams
+    client = vertx.createHttpClient();
+    client.request(new RequestOptions().setMethod(HttpMethod.POST).setPort(stack.port())
             .setHost("127.0.0.1").setURI("/api/reports"))
         .compose(req -> req.putHeader("Content-Type", "application/json").send(Buffer.buffer(new JsonObject()
             .put("domain", "northwind-analytics.com").put("research_goal", "Kubernetes adopters").put("search_depth", "quick")

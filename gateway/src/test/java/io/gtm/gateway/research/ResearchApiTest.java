@@ -309,9 +309,12 @@ class ResearchApiTest {
     assertThat(r.error().getString("message")).isNotBlank();
   }
 
+  /** Held for the test's life: Vert.x closes a client nothing refers to, even mid-handshake. */
+  private WebSocketClient webSockets;
+
   private WebSocket connect(List<JsonObject> received) throws Exception {
-    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(64 << 20));
-    WebSocket socket = client.connect(stack.port(), "127.0.0.1", "/ws").toCompletionStage().toCompletableFuture()
+    webSockets = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(64 << 20));
+    WebSocket socket = webSockets.connect(stack.port(), "127.0.0.1", "/ws").toCompletionStage().toCompletableFuture()
         .get(10, TimeUnit.SECONDS);
     socket.textMessageHandler(t -> received.add(new JsonObject(t)));
     return socket;
