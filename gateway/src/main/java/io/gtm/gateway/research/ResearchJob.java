@@ -124,6 +124,8 @@ public final class ResearchJob {
   private final Promise<JsonObject> done = Promise.promise();
   private final io.vertx.core.eventbus.MessageConsumer<JsonObject> cancelConsumer;
   private final io.vertx.core.eventbus.MessageConsumer<JsonObject> statusConsumer;
+  /** True from a write db-writer did not answer until one it does (the outage is logged once). */
+  private boolean writesUnanswered;
 
   private volatile Status status = Status.queued;
   /** Stopped here without an outcome: handed back, or no longer owned (another gateway goes on). */
@@ -564,13 +566,22 @@ public final class ResearchJob {
     return vertx.eventBus().request(Addresses.DB_WRITE, new DbWrite(table, List.of(row)).toJson(),
             new DeliveryOptions().setSendTimeout(WRITE_DEADLINE_MS))
         .<Void>mapEmpty()
+        .onSuccess(v -> {
+          if (writesUnanswered) {
+            writesUnanswered = false;
+            log.info("research job {}: db-writer answers again", id);
+          }
+        })
         .recover(err -> {
           boolean unanswered = Redispatch.unanswered(err);
           if (released || (!unanswered && (attempt >= MAX_WRITE_ATTEMPTS || isOver()))) {
             return Future.failedFuture(err);
           }
-          if (unanswered) {
-            log.info("research job {}: {} write unanswered ({}), sending it again", id, table, err.getMessage());
+          if (unanswered && !writesUnanswered) {
+            // once per outage, not once per row and attempt
+            writesUnanswered = true;
+            log.info("research job {}: {} write unanswered ({}); writes are sent again until db-writer answers", id, table,
+                err.getMessage());
           }
           Promise<Void> retry = Promise.promise();
           vertx.setTimer(Math.min(5_000, 100L << Math.min(attempt, 6)), t -> write(table, row, attempt + 1).onComplete(retry));
