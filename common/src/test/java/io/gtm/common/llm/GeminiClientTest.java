@@ -117,7 +117,9 @@ class GeminiClientTest {
     Future<LlmResponse> call = client(TestProviders.settings("gemini").withTimeout(2_000, 5, new Backoff(300, 300)))
         .complete(summarize());
     long deadline = System.currentTimeMillis() + 5_000;
-    while (sim.stats("gemini").getLong("requests_total") < 2 && System.currentTimeMillis() < deadline) {
+    // two errors answered, not two requests arrived: the simulator draws a request's fault when it answers
+    while (sim.stats("gemini").getJsonObject("by_status", new JsonObject()).getLong("500", 0L) < 2
+        && System.currentTimeMillis() < deadline) {
       Thread.sleep(10);
     }
     sim.configure("gemini", new JsonObject().put("error_500_rate", 0.0));

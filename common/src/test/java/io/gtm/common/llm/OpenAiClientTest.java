@@ -153,7 +153,9 @@ class OpenAiClientTest {
     ProviderSettings s = TestProviders.settings("openai").withTimeout(2_000, 5, new Backoff(300, 300));
     Future<LlmResponse> call = client(s, KEY, false).complete(summarize());
     long deadline = System.currentTimeMillis() + 5_000;
-    while (stats().getLong("requests_total") < 2 && System.currentTimeMillis() < deadline) {
+    // two errors answered, not two requests arrived: the simulator draws a request's fault when it answers
+    while (stats().getJsonObject("by_status", new JsonObject()).getLong("503", 0L) < 2
+        && System.currentTimeMillis() < deadline) {
       Thread.sleep(10);
     }
     sim.configure("openai", new JsonObject().put("error_503_rate", 0.0));
