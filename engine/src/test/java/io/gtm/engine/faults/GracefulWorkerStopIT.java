@@ -175,26 +175,9 @@ class GracefulWorkerStopIT {
       assertThat(atStop.getString("status")).as("still running at the stop (make the batch longer)").isEqualTo("running");
       int completedAtStop = atStop.getInteger("completed_companies");
 
-      long longestStallMs = 0;
-      long lastChange = System.nanoTime();
-      int last = completedAtStop;
-      JsonObject research = atStop;
-      long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-      while (!Harness.FINAL.contains(research.getString("status")) && System.nanoTime() < deadline) {
-        Thread.sleep(200); // polling the job with a deadline
-        JsonObject r = Harness.getJson(url);
-        if (r == null) {
-          continue;
-        }
-        research = r;
-        int c = r.getInteger("completed_companies", 0);
-        long now = System.nanoTime();
-        longestStallMs = Math.max(longestStallMs, (now - lastChange) / 1_000_000);
-        if (c != last) {
-          last = c;
-          lastChange = now;
-        }
-      }
+      Harness.Watched watched = Harness.watchUntilFinal(url, atStop, Duration.ofMinutes(4));
+      JsonObject research = watched.last();
+      long longestStallMs = watched.longestStallMs();
       long finishedMs = (System.nanoTime() - stoppedAt) / 1_000_000;
       String metrics = Harness.text(api + "/metrics");
       double searchFailures = Harness.metric(metrics, "gtm_units_total", "kind=\"search\"", "outcome=\"failure\"");

@@ -229,6 +229,37 @@ final class Harness {
     return output("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", database, "-Atc", query);
   }
 
+  /** A research job's last state, and the longest it went without a newly finished domain. */
+  record Watched(JsonObject last, long longestStallMs) {}
+
+  /**
+   * Polls a research job from {@code start} until it ends (or {@code timeout}), measuring the
+   * longest time without a newly completed domain: how long a fault held the job up.
+   */
+  static Watched watchUntilFinal(String url, JsonObject start, Duration timeout) throws InterruptedException {
+    long longestStallMs = 0;
+    long lastChange = System.nanoTime();
+    int last = start.getInteger("completed_companies", 0);
+    JsonObject research = start;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!FINAL.contains(research.getString("status")) && System.nanoTime() < deadline) {
+      Thread.sleep(200); // polling the job with a deadline
+      JsonObject r = getJson(url);
+      if (r == null) {
+        continue;
+      }
+      research = r;
+      int c = r.getInteger("completed_companies", 0);
+      long now = System.nanoTime();
+      longestStallMs = Math.max(longestStallMs, (now - lastChange) / 1_000_000);
+      if (c != last) {
+        last = c;
+        lastChange = now;
+      }
+    }
+    return new Watched(research, longestStallMs);
+  }
+
   /** What a command prints (standard output and error), trimmed. */
   static String output(String... cmd) throws Exception {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

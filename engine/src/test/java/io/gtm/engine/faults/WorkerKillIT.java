@@ -85,26 +85,9 @@ class WorkerKillIT {
       int completedAtKill = atKill.getInteger("completed_companies");
 
       // the longest the job went without a finished domain after the kill
-      long longestStallMs = 0;
-      long lastChange = System.nanoTime();
-      int last = completedAtKill;
-      JsonObject research = atKill;
-      long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-      while (!Harness.FINAL.contains(research.getString("status")) && System.nanoTime() < deadline) {
-        Thread.sleep(200); // polling the job with a deadline
-        JsonObject r = Harness.getJson(url);
-        if (r == null) {
-          continue;
-        }
-        research = r;
-        int c = r.getInteger("completed_companies", 0);
-        long now = System.nanoTime();
-        longestStallMs = Math.max(longestStallMs, (now - lastChange) / 1_000_000);
-        if (c != last) {
-          last = c;
-          lastChange = now;
-        }
-      }
+      Harness.Watched watched = Harness.watchUntilFinal(url, atKill, Duration.ofMinutes(5));
+      JsonObject research = watched.last();
+      long longestStallMs = watched.longestStallMs();
       long finishedMs = (System.nanoTime() - killedAt) / 1_000_000;
       String metrics = Harness.text(api + "/metrics");
       double searchFailures = Harness.metric(metrics, "gtm_units_total", "kind=\"search\"", "outcome=\"failure\"");
