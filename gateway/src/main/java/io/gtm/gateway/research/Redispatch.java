@@ -59,13 +59,4 @@ final class Redispatch {
           return next.future();
         });
   }
-
-  /** True when a request got no answer at all (timeout, nobody registered, connection lost), as opposed to a refusal. */
-  static boolean unanswered(Throwable err) {
-    if (!(err instanceof ReplyException re)) {
-      return false;
-    }
-    return re.failureType() == ReplyFailure.TIMEOUT || re.failureType() == ReplyFailure.NO_HANDLERS
-        || re.failureType() == ReplyFailure.ERROR;
-  }
 }

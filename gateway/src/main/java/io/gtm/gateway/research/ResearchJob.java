@@ -11,6 +11,7 @@ import io.gtm.common.model.SearchOutcome;
 import io.gtm.common.model.SearchTask;
 import io.gtm.common.model.Strategy;
 import io.gtm.gateway.events.EventWire;
+import io.gtm.gateway.events.StoredRows;
 import io.gtm.common.events.JobEventLog;
 import io.gtm.gateway.research.internal.DomainNames;
 import io.gtm.gateway.research.internal.ResearchRequest;
@@ -573,7 +574,7 @@ public final class ResearchJob {
           }
         })
         .recover(err -> {
-          boolean unanswered = Redispatch.unanswered(err);
+          boolean unanswered = StoredRows.unanswered(err);
           if (released || (!unanswered && (attempt >= MAX_WRITE_ATTEMPTS || isOver()))) {
             return Future.failedFuture(err);
           }
